@@ -1,0 +1,45 @@
+// What a session needs from Gemini Live. The real implementation wraps @google/genai's
+// `ai.live.connect`; offline the same code is pointed at relay/live-emulator (never a mock).
+
+export interface UpstreamUsage {
+  inputAudioTokens: number;
+  outputAudioTokens: number;
+  inputTextTokens: number;
+  outputTextTokens: number;
+  totalTokens: number;
+}
+
+export interface UpstreamEvents {
+  /** PCM16 little-endian mono at DOWNLINK_SAMPLE_RATE_HZ; `receivedAtMs` is performance.now() when it arrived. */
+  onAudio(pcm: Buffer, receivedAtMs: number): void;
+  /** Transcript of the player's speech (Live inputTranscription); appended pieces. */
+  onInputTranscript(text: string): void;
+  /** Transcript of the partner's speech (Live outputTranscription); appended pieces. */
+  onOutputTranscript(text: string): void;
+  /** The model finished its turn (turnComplete). */
+  onTurnComplete(): void;
+  /** The model's reply was cut short because the player started speaking. */
+  onInterrupted(): void;
+  onUsage(usage: UpstreamUsage): void;
+  /** The server will close soon; reconnect with the latest handle before `timeLeftMs` runs out. */
+  onGoAway(timeLeftMs: number): void;
+  onResumptionHandle(handle: string): void;
+  /** The upstream connection ended; `abnormal` when it was not closed by us. */
+  onClose(reason: string, abnormal: boolean): void;
+}
+
+export interface UpstreamOptions {
+  systemInstruction?: string;
+  voiceName?: string;
+  resumptionHandle?: string;
+}
+
+export interface Upstream {
+  /** PCM16 little-endian mono at UPLINK_SAMPLE_RATE_HZ. */
+  sendAudio(pcm: Buffer): void;
+  activityStart(): void;
+  activityEnd(): void;
+  close(): void;
+}
+
+export type UpstreamFactory = (events: UpstreamEvents, options: UpstreamOptions) => Promise<Upstream>;
