@@ -1,0 +1,39 @@
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_BASE_ARGS, findChromium } from './scripts/chromium.js';
+
+// e2e runs the real stack: built client + relay + Live emulator + Firestore emulator, all on loopback.
+const port = Number(process.env.E2E_PORT ?? 8787);
+const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  // Real-time audio on a 2-core machine: one browser at a time keeps timing honest.
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    launchOptions: { executablePath: findChromium(), args: CHROMIUM_BASE_ARGS },
+  },
+  webServer: {
+    command: 'node --import tsx relay/main.ts',
+    url: `${baseURL}/readyz`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      RTC_BIND_ADDRESS: '127.0.0.1',
+      STATIC_DIR: 'dist',
+      FIRESTORE_DATA_DIR: '.data/e2e-firestore',
+      LOG_LEVEL: 'warn',
+    },
+  },
+});
