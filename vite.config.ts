@@ -69,8 +69,12 @@ export default defineConfig({
   publicDir: path.join(repoRoot, 'public'),
   plugins: [react(), tailwindcss(), vadAssets()],
   build: { outDir, emptyOutDir: true, target: 'es2022' },
-  // onnxruntime-web loads its own wasm glue at runtime; pre-bundling breaks those relative imports.
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  optimizeDeps: {
+    // vad-web is CommonJS that require()s onnxruntime-web, and is only reached through a lazy import:
+    // pre-bundle both up front, so the dev server neither leaves a bare require() in the browser nor
+    // discovers them mid-scene and reloads the page. onnxruntime finds its wasm through wasmPaths (/vad/).
+    include: ['@ricky0123/vad-web', '@ricky0123/vad-web/dist/models/index.js', 'onnxruntime-web/wasm'],
+  },
   server: {
     host: '127.0.0.1',
     proxy: {

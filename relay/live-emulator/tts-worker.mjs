@@ -17,6 +17,8 @@ const { default: createESpeakNg } = await import(pathToFileURL(espeakJsPath).hre
 const espeakModule = await WebAssembly.compile(readFileSync(join(dirname(espeakJsPath), 'espeak-ng.wasm')));
 
 const WAV_PATH = '/out.wav';
+// Text goes through a file, never argv, so a line starting with "-" cannot be read as a flag.
+const TEXT_PATH = '/in.txt';
 
 /** Returns { samples: Int16Array, sampleRateHz } from a RIFF/WAVE PCM16 mono file. */
 function parseWav(bytes) {
@@ -70,8 +72,10 @@ async function synthesize(request) {
       String(request.wordsPerMinute),
       '-w',
       WAV_PATH,
-      request.text,
+      '-f',
+      TEXT_PATH,
     ],
+    preRun: [(module) => module.FS.writeFile(TEXT_PATH, request.text)],
     print: () => {},
     printErr: (line) => stderr.push(line),
     // Emscripten's default quit sets process.exitCode, which must not leak into our thread.

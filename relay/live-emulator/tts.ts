@@ -11,11 +11,6 @@ interface WorkerReply {
   error?: string;
 }
 
-interface PendingJob {
-  resolve(pcm: Buffer): void;
-  reject(error: Error): void;
-}
-
 export class SpeechSynthesisError extends Error {
   readonly code = 'emulator.tts_failed';
 }
@@ -23,43 +18,86 @@ export class SpeechSynthesisError extends Error {
 /** PCM16 LE mono at DOWNLINK_SAMPLE_RATE_HZ (24 kHz), the rate Live answers in. */
 export type SpeechPcm = Buffer;
 
+/** `urgent` jobs (a reply is waiting) run before `background` ones (pre-warming). */
+export type SynthesisPriority = 'urgent' | 'background';
+
+interface QueuedJob {
+  key: string;
+  text: string;
+  voice: EspeakVoice;
+  resolve(pcm: SpeechPcm): void;
+  reject(error: Error): void;
+}
+
 export class SpeechSynthesizer {
-  private readonly worker: Worker;
+  private worker: Worker;
   private readonly cache = new Map<string, Promise<SpeechPcm>>();
-  private readonly pending = new Map<number, PendingJob>();
+  private readonly urgent: QueuedJob[] = [];
+  private readonly background: QueuedJob[] = [];
+  private inFlight: (QueuedJob & { id: number }) | undefined;
   private nextJobId = 1;
   private closed = false;
+  private broken: string | undefined;
 
   constructor() {
-    this.worker = new Worker(new URL('./tts-worker.mjs', import.meta.url));
+    this.worker = this.startWorker();
+  }
+
+  private startWorker(): Worker {
+    const worker = new Worker(new URL('./tts-worker.mjs', import.meta.url));
+    let ready = false;
     // The emulator process must be able to exit while the worker idles.
-    this.worker.unref();
-    this.worker.on('message', (reply: WorkerReply) => this.onReply(reply));
-    this.worker.on('error', (error) => this.failAll(`speech worker crashed: ${error.message}`));
-    this.worker.on('exit', (code) => {
-      if (!this.closed) this.failAll(`speech worker exited with code ${code}`);
+    worker.unref();
+    worker.on('message', (reply: WorkerReply) => {
+      if (reply.ready) ready = true;
+      this.onReply(reply);
     });
+    worker.on('error', (error) => this.failInFlight(`speech worker crashed: ${error.message}`));
+    worker.on('exit', (code) => {
+      if (this.closed) return;
+      if (!ready) {
+        // A worker that cannot even load espeak-ng would fail again: give up rather than respawn forever.
+        this.broken = `speech worker failed to start (exit code ${code})`;
+        this.failAll(this.broken);
+        return;
+      }
+      // Only the job that crashed it fails; queued jobs go to a fresh worker.
+      this.failInFlight(`speech worker exited with code ${code}`);
+      this.worker = this.startWorker();
+      this.pump();
+    });
+    return worker;
   }
 
   /** Speech for `text` in the espeak variant mapped from a Live voice name; cached per voice and text. */
-  speak(text: string, voiceName: string | undefined): Promise<SpeechPcm> {
+  speak(text: string, voiceName: string | undefined, priority: SynthesisPriority = 'urgent'): Promise<SpeechPcm> {
     const voice = espeakVoiceFor(voiceName);
     const key = `${voice.voice}|${voice.pitchPercent}|${voice.wordsPerMinute}|${text}`;
-    let speech = this.cache.get(key);
-    if (!speech) {
-      speech = this.synthesize(text, voice);
-      // A failed synthesis is not cached, so a later reply may retry it.
-      speech.catch(() => this.cache.delete(key));
-      this.cache.set(key, speech);
+    const cached = this.cache.get(key);
+    if (cached) {
+      if (priority === 'urgent') this.promote(key);
+      return cached;
     }
+    const speech = new Promise<SpeechPcm>((resolve, reject) => {
+      if (this.closed || this.broken) {
+        reject(new SpeechSynthesisError(this.broken ?? 'speech synthesizer closed'));
+        return;
+      }
+      (priority === 'urgent' ? this.urgent : this.background).push({ key, text, voice, resolve, reject });
+    });
+    // A failed synthesis is not cached, so a later reply may retry it.
+    speech.catch(() => this.cache.delete(key));
+    this.cache.set(key, speech);
+    this.pump();
     return speech;
   }
 
-  /** Synthesizes every line in the background; replies asking for a line meanwhile share its job. */
+  /** Queues every line in the background; a reply asking for one meanwhile moves it to the front. */
   warm(lines: readonly string[], voiceName: string | undefined): Promise<void> {
-    return Promise.all(lines.map((line) => this.speak(line, voiceName))).then(() => undefined);
+    return Promise.all(lines.map((line) => this.speak(line, voiceName, 'background'))).then(() => undefined);
   }
 
+  /** Lines synthesized or queued so far. */
   get cachedLineCount(): number {
     return this.cache.size;
   }
@@ -70,29 +108,48 @@ export class SpeechSynthesizer {
     await this.worker.terminate();
   }
 
-  private synthesize(text: string, voice: EspeakVoice): Promise<SpeechPcm> {
-    if (this.closed) return Promise.reject(new SpeechSynthesisError('speech synthesizer closed'));
-    const id = this.nextJobId++;
-    return new Promise<SpeechPcm>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      // Keep the process alive only while a job is in flight.
-      if (this.pending.size === 1) this.worker.ref();
-      this.worker.postMessage({ id, text, ...voice, outputRateHz: DOWNLINK_SAMPLE_RATE_HZ });
+  private promote(key: string): void {
+    const index = this.background.findIndex((job) => job.key === key);
+    if (index >= 0) this.urgent.push(...this.background.splice(index, 1));
+  }
+
+  // One job at a time in the worker, so an urgent job waits for at most one synthesis (~150 ms).
+  private pump(): void {
+    if (this.inFlight || this.closed || this.broken) return;
+    const job = this.urgent.shift() ?? this.background.shift();
+    if (!job) {
+      this.worker.unref();
+      return;
+    }
+    this.worker.ref();
+    this.inFlight = { ...job, id: this.nextJobId++ };
+    this.worker.postMessage({
+      id: this.inFlight.id,
+      text: job.text,
+      ...job.voice,
+      outputRateHz: DOWNLINK_SAMPLE_RATE_HZ,
     });
   }
 
   private onReply(reply: WorkerReply): void {
-    if (reply.id === undefined) return;
-    const job = this.pending.get(reply.id);
-    if (!job) return;
-    this.pending.delete(reply.id);
-    if (this.pending.size === 0) this.worker.unref();
+    const job = this.inFlight;
+    if (reply.id === undefined || !job || job.id !== reply.id) return;
+    this.inFlight = undefined;
     if (reply.pcm) job.resolve(Buffer.from(reply.pcm));
     else job.reject(new SpeechSynthesisError(reply.error ?? 'speech worker sent no audio'));
+    this.pump();
+  }
+
+  private failInFlight(message: string): void {
+    const job = this.inFlight;
+    this.inFlight = undefined;
+    job?.reject(new SpeechSynthesisError(message));
   }
 
   private failAll(message: string): void {
-    for (const job of this.pending.values()) job.reject(new SpeechSynthesisError(message));
-    this.pending.clear();
+    const jobs = [...this.urgent.splice(0), ...this.background.splice(0)];
+    if (this.inFlight) jobs.push(this.inFlight);
+    this.inFlight = undefined;
+    for (const job of jobs) job.reject(new SpeechSynthesisError(message));
   }
 }

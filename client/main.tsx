@@ -1,0 +1,33 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import './styles.css';
+import { createInstrumentation, installInstrumentation } from './instrumentation.js';
+import { browserSceneDeps, preloadMic } from './session/browser-deps.js';
+import { SceneController } from './session/scene-controller.js';
+import { createAppStores } from './store/stores.js';
+import { AppProvider } from './ui/app-context.js';
+import { StagePage } from './ui/StagePage.js';
+
+const stores = createAppStores();
+const controller = new SceneController(browserSceneDeps(stores));
+installInstrumentation(window, createInstrumentation(stores, controller));
+
+// Leaving the page ends the scene, so the relay frees its session at once.
+window.addEventListener('pagehide', () => void controller.end());
+// Nothing should reach here (the controller catches everything); log what does, never crash the page.
+window.addEventListener('unhandledrejection', (event) => console.error('unhandled rejection', event.reason));
+
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <AppProvider services={{ stores, controller }}>
+        <StagePage />
+      </AppProvider>
+    </StrictMode>,
+  );
+}
+
+// Fetch the VAD code while the player reads the page, so the mic starts fast after Start scene.
+const idle = window.requestIdleCallback ?? ((callback: () => void) => setTimeout(callback, 500));
+idle(() => void preloadMic().catch(() => {}));

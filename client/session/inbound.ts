@@ -1,0 +1,79 @@
+// What arrives from the relay, routed to the player and the stores. Messages were validated at
+// the transport's edge; frames are decoded here, once.
+
+import { PROTOCOL_VERSION } from '../../shared/constants.js';
+import { decodeFrame, FrameError } from '../../shared/frame.js';
+import type { RelayMessage } from '../../shared/protocol.js';
+import type { Player } from '../audio/player.js';
+import { type AppStores, pushTranscript } from '../store/stores.js';
+import type { TurnGate } from './turn-gate.js';
+import { messageForRelayError, type UserMessage, userMessage } from './user-messages.js';
+
+export interface InboundContext {
+  stores: AppStores;
+  now: () => number;
+  player: () => Player | null;
+  gate: TurnGate;
+  counters: InboundCounters;
+  onWelcome(sessionId: string, upstream: 'gemini' | 'emulator'): void;
+  onFatal(message: UserMessage): void;
+  onSessionEnded(reason: string): void;
+}
+
+export interface InboundCounters {
+  badFrames: number;
+  gatedFrames: number;
+}
+
+export function handleInboundFrame(context: InboundContext, bytes: Uint8Array): void {
+  let frame: ReturnType<typeof decodeFrame>;
+  try {
+    frame = decodeFrame(bytes);
+  } catch (error) {
+    if (!(error instanceof FrameError)) throw error;
+    context.counters.badFrames++;
+    return;
+  }
+  // Late frames of a turn the player talked over must not start it again.
+  if (context.gate.isClosed(frame.streamId)) {
+    context.counters.gatedFrames++;
+    return;
+  }
+  context.player()?.pushFrame(frame);
+}
+
+export function handleRelayMessage(context: InboundContext, message: RelayMessage): void {
+  switch (message.type) {
+    case 'welcome':
+      if (message.protocolVersion !== PROTOCOL_VERSION) {
+        context.onFatal(userMessage('protocol.version'));
+        return;
+      }
+      context.onWelcome(message.sessionId, message.upstream);
+      return;
+    case 'partner.start':
+      return;
+    case 'partner.end': {
+      const player = context.player();
+      // The relay cut the turn short (e.g. the model heard the player): stop it here too.
+      if (message.interrupted && player?.speakingTurnId === message.turnId) {
+        player.interrupt();
+        context.gate.close(message.turnId);
+      }
+      return;
+    }
+    case 'transcript':
+      pushTranscript(context.stores, message);
+      return;
+    case 'pong':
+      context.stores.connection.setState({ rttMs: Math.max(0, Math.round(context.now() - message.t)) });
+      return;
+    case 'error':
+      if (message.fatal) context.onFatal(messageForRelayError(message.code));
+      else console.warn(`relay dropped a message: ${message.code}: ${message.message}`);
+      return;
+    case 'session.ended':
+      context.onSessionEnded(message.reason);
+      return;
+  }
+}

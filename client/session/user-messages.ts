@@ -1,0 +1,62 @@
+// Every failure the player may see, in words they can act on. Codes stay stable for tests and logs.
+import type { ErrorCode } from '../../shared/errors.js';
+
+export interface UserMessage {
+  code: string;
+  text: string;
+}
+
+export const USER_MESSAGES = {
+  'mic.denied':
+    'We can’t hear you — allow microphone access for this page (the icon in the address bar), then press Start scene again.',
+  'mic.unavailable': 'We can’t find a microphone — plug one in or choose one in your system settings, then try again.',
+  'mic.unsupported': 'This browser can’t record audio here — try a current Chrome, Edge, Firefox or Safari.',
+  'audio.unavailable':
+    'We can’t play sound here — check that this tab isn’t muted and your speakers work, then try again.',
+  'player.unsupported': 'This browser can’t play your partner’s voice — try a current Chrome or Edge.',
+  'transport.unreachable':
+    'Can’t reach the stage server — it may be down, or your connection dropped. Try again in a moment.',
+  'transport.lost': 'Lost the connection to the stage — press Start scene to go again.',
+  'transport.timeout': 'The stage server took too long to answer — try again in a moment.',
+  'protocol.version': 'This page is out of date — reload it to get the latest version.',
+  'session.limit': 'The stage is full right now — try again in a minute.',
+  'relay.draining': 'The stage server is restarting — press Start scene again in a moment.',
+  'upstream.unavailable': 'Your scene partner isn’t answering right now — try again in a moment.',
+  'upstream.quota': 'Your scene partner has had too many scenes today — try again later.',
+  'upstream.error': 'Your scene partner lost the thread — press Start scene to begin a new scene.',
+  internal: 'Something went wrong on our side — press Start scene to try again.',
+} as const;
+
+export type UserMessageCode = keyof typeof USER_MESSAGES;
+
+export function userMessage(code: UserMessageCode): UserMessage {
+  return { code, text: USER_MESSAGES[code] };
+}
+
+/** A relay `error` message → what the player reads. Unknown codes fall back to a generic line. */
+export function messageForRelayError(code: ErrorCode): UserMessage {
+  if (code in USER_MESSAGES) return userMessage(code as UserMessageCode);
+  if (code === 'session.not_found' || code === 'auth.invalid_token') return userMessage('transport.lost');
+  return userMessage('internal');
+}
+
+/** Any thrown value → what the player reads. Errors carrying a known `code` keep it. */
+export function messageForFailure(error: unknown, fallback: UserMessageCode = 'internal'): UserMessage {
+  const code = codeOf(error);
+  if (code && code in USER_MESSAGES) return userMessage(code as UserMessageCode);
+  if (code?.startsWith('transport.')) return userMessage('transport.unreachable');
+  if (code?.startsWith('audio.') || code?.startsWith('player.')) return userMessage('audio.unavailable');
+  if (isDomException(error, 'NotAllowedError')) return userMessage('mic.denied');
+  if (isDomException(error, 'NotFoundError')) return userMessage('mic.unavailable');
+  return userMessage(fallback);
+}
+
+function codeOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  const code = (error as { code: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function isDomException(error: unknown, name: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
+}

@@ -1,0 +1,56 @@
+// The client's zustand stores. Vanilla stores, so the scene controller and tests use them
+// without React; the UI reads them through `useStore`.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ConnectionState } from '../connection/connection-machine.js';
+import { INITIAL_SCENE, type SceneEvent, type SceneState, sceneReducer } from './scene-reducer.js';
+import {
+  applyTranscriptUpdate,
+  EMPTY_TRANSCRIPT,
+  finalizeAll,
+  type TranscriptState,
+  type TranscriptUpdate,
+} from './transcript-reducer.js';
+
+export interface ConnectionStoreState {
+  state: ConnectionState;
+  reason: string | undefined;
+  /** Last heartbeat round trip. */
+  rttMs: number | null;
+}
+
+export interface LevelsState {
+  /** Mic input level, 0..1. Kept apart because it changes many times a second. */
+  micLevel: number;
+}
+
+export interface AppStores {
+  scene: StoreApi<SceneState>;
+  connection: StoreApi<ConnectionStoreState>;
+  transcript: StoreApi<TranscriptState>;
+  levels: StoreApi<LevelsState>;
+}
+
+export function createAppStores(): AppStores {
+  return {
+    scene: createStore<SceneState>(() => INITIAL_SCENE),
+    connection: createStore<ConnectionStoreState>(() => ({ state: 'idle', reason: undefined, rttMs: null })),
+    transcript: createStore<TranscriptState>(() => EMPTY_TRANSCRIPT),
+    levels: createStore<LevelsState>(() => ({ micLevel: 0 })),
+  };
+}
+
+export function dispatchScene(stores: AppStores, event: SceneEvent): void {
+  stores.scene.setState((state) => sceneReducer(state, event), true);
+}
+
+export function pushTranscript(stores: AppStores, update: TranscriptUpdate): void {
+  stores.transcript.setState((state) => applyTranscriptUpdate(state, update), true);
+}
+
+export function closeTranscript(stores: AppStores): void {
+  stores.transcript.setState((state) => finalizeAll(state), true);
+}
+
+export function clearTranscript(stores: AppStores): void {
+  stores.transcript.setState(EMPTY_TRANSCRIPT, true);
+}

@@ -1,0 +1,313 @@
+// The WebRTC transport: two data channels to the relay, non-trickle signaling over one POST.
+// `audio` is unordered with no retransmits and drops above a watermark; `control` is reliable.
+import { AUDIO_CHANNEL_LABEL, CONTROL_CHANNEL_LABEL } from '../../shared/constants.js';
+import {
+  type ClientMessage,
+  HttpError,
+  parseRelayMessage,
+  type RelayMessage,
+  RtcAnswerResponse,
+  type RtcOfferRequest,
+} from '../../shared/protocol.js';
+import { LossyChannel, type LossyChannelStats } from './lossy-channel.js';
+import type { Transport, TransportState } from './transport.js';
+import { TransportError } from './transport-error.js';
+
+export interface WebRtcTransportOptions {
+  offerUrl?: string;
+  /** ICE servers for our side; the relay's answer may add its own (TURN) for later restarts. */
+  iceServers?: RTCIceServer[];
+  /** Non-trickle: we wait this long for ICE gathering, then send whatever candidates we have. */
+  iceGatheringTimeoutMs?: number;
+  /** From connect() to both channels open. */
+  connectTimeoutMs?: number;
+  /** Injected for tests in Node (node-datachannel's polyfill); the browser's by default. */
+  peerConnectionFactory?: (config: RTCConfiguration) => RTCPeerConnection;
+  fetch?: typeof fetch;
+}
+
+export interface WebRtcTransportStats {
+  audio: LossyChannelStats;
+  invalidControlMessages: number;
+  invalidAudioMessages: number;
+}
+
+export const DEFAULT_ICE_GATHERING_TIMEOUT_MS = 2_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+export class WebRtcTransport implements Transport {
+  readonly kind = 'webrtc' as const;
+  #state: TransportState = 'connecting';
+  #peer: RTCPeerConnection | null = null;
+  #audio: RTCDataChannel | null = null;
+  #control: RTCDataChannel | null = null;
+  #lossyAudio: LossyChannel | null = null;
+  #invalidControlMessages = 0;
+  #invalidAudioMessages = 0;
+  #peerId: string | null = null;
+  readonly #options: WebRtcTransportOptions;
+  readonly #frameListeners = new Set<(frame: Uint8Array) => void>();
+  readonly #messageListeners = new Set<(message: RelayMessage) => void>();
+  readonly #stateListeners = new Set<(state: TransportState, reason?: string) => void>();
+
+  constructor(options: WebRtcTransportOptions = {}) {
+    this.#options = options;
+  }
+
+  get state(): TransportState {
+    return this.#state;
+  }
+
+  /** The relay's id for this peer, once signaling succeeded. */
+  get peerId(): string | null {
+    return this.#peerId;
+  }
+
+  async connect(signal?: AbortSignal): Promise<void> {
+    if (this.#peer) throw new TransportError('transport.unsupported', 'a transport connects once; make a new one');
+    const timeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const gaveUp = new AbortController();
+    const timer = setTimeout(
+      () => gaveUp.abort(new TransportError('transport.timeout', `no connection after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const onAbort = () => gaveUp.abort(new TransportError('transport.aborted', 'connect was cancelled'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    try {
+      await this.#connect(gaveUp.signal);
+      this.#setState('open');
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.#teardown();
+      this.#setState('closed', reason);
+      throw error instanceof TransportError ? error : new TransportError('transport.unreachable', reason);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  sendFrame(frame: Uint8Array): void {
+    if (this.#state !== 'open' || !this.#lossyAudio) return;
+    this.#lossyAudio.send(frame);
+  }
+
+  send(message: ClientMessage): void {
+    if (this.#state !== 'open' || this.#control?.readyState !== 'open') {
+      console.warn(`control message "${message.type}" not sent: transport is ${this.#state}`);
+      return;
+    }
+    this.#control.send(JSON.stringify(message));
+  }
+
+  onFrame(listener: (frame: Uint8Array) => void): () => void {
+    this.#frameListeners.add(listener);
+    return () => this.#frameListeners.delete(listener);
+  }
+
+  onMessage(listener: (message: RelayMessage) => void): () => void {
+    this.#messageListeners.add(listener);
+    return () => this.#messageListeners.delete(listener);
+  }
+
+  onState(listener: (state: TransportState, reason?: string) => void): () => void {
+    this.#stateListeners.add(listener);
+    return () => this.#stateListeners.delete(listener);
+  }
+
+  close(): void {
+    this.#teardown();
+    this.#setState('closed', 'closed by client');
+  }
+
+  stats(): WebRtcTransportStats {
+    return {
+      audio: this.#lossyAudio?.stats() ?? { sentFrames: 0, droppedFrames: 0, watermarkBytes: 0 },
+      invalidControlMessages: this.#invalidControlMessages,
+      invalidAudioMessages: this.#invalidAudioMessages,
+    };
+  }
+
+  async #connect(signal: AbortSignal): Promise<void> {
+    const config: RTCConfiguration = { iceServers: this.#options.iceServers ?? [] };
+    const factory = this.#options.peerConnectionFactory;
+    if (!factory && typeof RTCPeerConnection === 'undefined') {
+      throw new TransportError('transport.unsupported', 'this browser has no WebRTC');
+    }
+    const peer = factory ? factory(config) : new RTCPeerConnection(config);
+    this.#peer = peer;
+    const audio = peer.createDataChannel(AUDIO_CHANNEL_LABEL, { ordered: false, maxRetransmits: 0 });
+    const control = peer.createDataChannel(CONTROL_CHANNEL_LABEL, { ordered: true });
+    this.#audio = audio;
+    this.#control = control;
+    this.#wireChannels(audio, control);
+    this.#wirePeer(peer);
+    const opened = Promise.all([channelOpen(audio, signal), channelOpen(control, signal)]);
+    // Keep a rejection from surfacing as unhandled if signaling fails first.
+    opened.catch(() => {});
+
+    await peer.setLocalDescription(await peer.createOffer());
+    await iceGatheringComplete(peer, this.#options.iceGatheringTimeoutMs ?? DEFAULT_ICE_GATHERING_TIMEOUT_MS, signal);
+    const sdp = peer.localDescription?.sdp;
+    if (!sdp) throw new TransportError('transport.signaling', 'no local description to offer');
+    const answer = await this.#postOffer({ type: 'offer', sdp }, signal);
+    this.#peerId = answer.peerId;
+    if (answer.iceServers.length > 0 && !this.#options.iceServers?.length) {
+      // TURN from the relay only helps later ICE restarts: our offer's candidates are already gathered.
+      peer.setConfiguration({ ...peer.getConfiguration(), iceServers: answer.iceServers });
+    }
+    await peer.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+    await opened;
+    this.#lossyAudio = new LossyChannel(audio);
+  }
+
+  async #postOffer(offer: RtcOfferRequest, signal: AbortSignal): Promise<RtcAnswerResponse> {
+    const fetchImpl = this.#options.fetch ?? globalThis.fetch.bind(globalThis);
+    let response: Response;
+    try {
+      response = await fetchImpl(this.#options.offerUrl ?? '/api/rtc/offer', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(offer),
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      throw new TransportError('transport.unreachable', `signaling request failed: ${errorText(error)}`);
+    }
+    const body: unknown = await response.json().catch(() => null);
+    if (!response.ok) {
+      const parsed = HttpError.safeParse(body);
+      const detail = parsed.success ? `${parsed.data.error.code}: ${parsed.data.error.message}` : `${response.status}`;
+      // A 5xx or a proxy's error page means the relay is not there; a 4xx means it refused us.
+      const code = response.status >= 500 || !parsed.success ? 'transport.unreachable' : 'transport.signaling';
+      throw new TransportError(code, `signaling refused (${detail})`);
+    }
+    const answer = RtcAnswerResponse.safeParse(body);
+    if (!answer.success) throw new TransportError('transport.signaling', 'signaling answer was not understood');
+    return answer.data;
+  }
+
+  #wireChannels(audio: RTCDataChannel, control: RTCDataChannel): void {
+    audio.binaryType = 'arraybuffer';
+    control.binaryType = 'arraybuffer';
+    audio.onmessage = (event: MessageEvent) => {
+      if (!(event.data instanceof ArrayBuffer)) {
+        this.#invalidAudioMessages++;
+        return;
+      }
+      const frame = new Uint8Array(event.data);
+      for (const listener of this.#frameListeners) listener(frame);
+    };
+    control.onmessage = (event: MessageEvent) => {
+      const raw = typeof event.data === 'string' ? event.data : null;
+      const parsed = raw === null ? null : parseRelayMessage(raw);
+      if (!parsed?.ok) {
+        this.#invalidControlMessages++;
+        console.warn(`dropped control message: ${parsed ? parsed.message : 'not text'}`);
+        return;
+      }
+      for (const listener of this.#messageListeners) listener(parsed.value);
+    };
+    const onChannelClose = (label: string) => () => this.#lost(`${label} channel closed`);
+    audio.onclose = onChannelClose(AUDIO_CHANNEL_LABEL);
+    control.onclose = onChannelClose(CONTROL_CHANNEL_LABEL);
+  }
+
+  #wirePeer(peer: RTCPeerConnection): void {
+    peer.oniceconnectionstatechange = () => {
+      const ice = peer.iceConnectionState;
+      if (ice === 'failed' || ice === 'disconnected' || ice === 'closed') this.#lost(`ICE ${ice}`);
+    };
+    peer.onconnectionstatechange = () => {
+      const state = peer.connectionState;
+      if (state === 'failed' || state === 'disconnected' || state === 'closed') this.#lost(`connection ${state}`);
+    };
+  }
+
+  /** The connection went away underneath us (only reported once it had opened). */
+  #lost(reason: string): void {
+    if (this.#state !== 'open') return;
+    this.#teardown();
+    this.#setState('closed', reason);
+  }
+
+  #teardown(): void {
+    const { audio, control, peer } = { audio: this.#audio, control: this.#control, peer: this.#peer };
+    for (const channel of [audio, control]) {
+      if (!channel) continue;
+      channel.onmessage = null;
+      channel.onclose = null;
+      if (channel.readyState !== 'closed') channel.close();
+    }
+    if (peer) {
+      peer.oniceconnectionstatechange = null;
+      peer.onconnectionstatechange = null;
+      if (peer.signalingState !== 'closed') peer.close();
+    }
+  }
+
+  #setState(state: TransportState, reason?: string): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    for (const listener of this.#stateListeners) listener(state, reason);
+  }
+}
+
+function channelOpen(channel: RTCDataChannel, signal: AbortSignal): Promise<void> {
+  if (channel.readyState === 'open') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      channel.removeEventListener('open', onOpen);
+      channel.removeEventListener('close', onClose);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const onOpen = () => {
+      cleanup();
+      resolve();
+    };
+    const onClose = () => {
+      cleanup();
+      reject(new TransportError('transport.ice_failed', `${channel.label} channel closed before it opened`));
+    };
+    const onAbort = () => {
+      cleanup();
+      reject(signal.reason);
+    };
+    channel.addEventListener('open', onOpen);
+    channel.addEventListener('close', onClose);
+    signal.addEventListener('abort', onAbort);
+  });
+}
+
+/** Resolves when gathering completes or after `timeoutMs` (we send what we have: host candidates come first). */
+function iceGatheringComplete(peer: RTCPeerConnection, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  if (peer.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      peer.removeEventListener('icegatheringstatechange', onChange);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const onChange = () => {
+      if (peer.iceGatheringState !== 'complete') return;
+      done();
+      resolve();
+    };
+    const onAbort = () => {
+      done();
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      done();
+      resolve();
+    }, timeoutMs);
+    peer.addEventListener('icegatheringstatechange', onChange);
+    signal.addEventListener('abort', onAbort);
+  });
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,80 @@
+import { useEffect, useRef } from 'react';
+import type { Speaker } from '../../shared/protocol.js';
+import { useAppStore } from './app-context.js';
+
+const SPEAKER_NAMES: Record<Speaker, string> = {
+  player: 'You',
+  partner: 'Partner',
+  mc: 'MC',
+  audience: 'Audience',
+  coach: 'Coach',
+};
+
+const SPEAKER_STYLES: Record<Speaker, string> = {
+  player: 'ml-auto border-sky-400/30 bg-sky-950/40 text-sky-50',
+  partner: 'mr-auto border-amber-400/40 bg-amber-500/10 text-amber-50',
+  mc: 'mx-auto border-rose-700/40 bg-rose-950/20 text-rose-50',
+  audience: 'mx-auto border-stone-700 bg-stone-800 text-stone-300 italic',
+  coach: 'mr-auto border-emerald-400/30 bg-emerald-950/30 text-emerald-50',
+};
+
+/** Keeps the newest line in view unless the reader scrolled up to look back. */
+const STICK_TO_BOTTOM_PX = 48;
+
+export function Transcript() {
+  const entries = useAppStore('transcript', (s) => s.entries);
+  const phase = useAppStore('scene', (s) => s.phase);
+  const listRef = useRef<HTMLDivElement>(null);
+  const stickRef = useRef(true);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll whenever the entries change
+  useEffect(() => {
+    const list = listRef.current;
+    if (list && stickRef.current) list.scrollTop = list.scrollHeight;
+  }, [entries]);
+
+  return (
+    <section aria-labelledby="transcript-heading" className="flex min-h-0 flex-1 flex-col">
+      <h2 id="transcript-heading" className="mb-2 font-serif text-lg text-amber-200">
+        Transcript
+      </h2>
+      <div
+        ref={listRef}
+        role="log"
+        aria-label="Transcript"
+        aria-live="polite"
+        // Scrollable, so it must be reachable by keyboard.
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region needs focus for keyboard scrolling
+        tabIndex={0}
+        onScroll={(event) => {
+          const el = event.currentTarget;
+          stickRef.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_TO_BOTTOM_PX;
+        }}
+        className="flex min-h-48 flex-1 flex-col gap-2 overflow-y-auto rounded-2xl border border-stone-700 bg-stone-900/70 p-3 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-300 sm:p-4"
+      >
+        {entries.length === 0 ? (
+          <div className="m-auto max-w-xs text-center text-sm text-stone-500">
+            {phase === 'idle'
+              ? 'Press Start scene and say your first line. Every word lands here.'
+              : 'Listening for your first line…'}
+          </div>
+        ) : (
+          entries.map((entry) => (
+            <div
+              key={entry.key}
+              data-speaker={entry.speaker}
+              data-final={entry.final ? 'true' : 'false'}
+              className={`max-w-[85%] rounded-2xl border px-3 py-2 text-sm leading-relaxed sm:text-base ${SPEAKER_STYLES[entry.speaker]} ${entry.final ? '' : 'opacity-75'}`}
+            >
+              <span className="mr-2 text-xs font-semibold uppercase tracking-wider opacity-70">
+                {SPEAKER_NAMES[entry.speaker]}
+                <span className="sr-only">:</span>
+              </span>
+              <span>{entry.text}</span>
+            </div>
+          ))
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,53 @@
+// Shared e2e helpers: a Chromium whose microphone is a fixture WAV, and the fixture manifest.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, type Page } from '@playwright/test';
+import { CHROMIUM_BASE_ARGS, fakeMicArgs, findChromium } from '../scripts/chromium.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const AUDIO_DIR = join(here, 'fixtures', 'audio');
+
+interface ManifestEntry {
+  speech: [number, number][];
+  text: string[];
+}
+export const manifest: { files: Record<string, ManifestEntry> } = JSON.parse(
+  readFileSync(join(AUDIO_DIR, 'manifest.json'), 'utf8'),
+);
+
+/** `test.use(...)` options that make the browser's microphone play `wavName` once. */
+export function micFrom(wavName: string) {
+  return {
+    launchOptions: {
+      executablePath: findChromium(),
+      args: [...CHROMIUM_BASE_ARGS, ...fakeMicArgs(join(AUDIO_DIR, wavName))],
+    },
+  };
+}
+
+/** Read-only instrumentation the client exposes as window.__improv. */
+export interface ImprovProbe {
+  connectionState: string;
+  utterancesSent: number;
+  partnerTurnsHeard: number;
+  bargeIns: number;
+  lastVoiceToVoiceMs: number | null;
+}
+
+export async function probe(page: Page): Promise<ImprovProbe> {
+  return page.evaluate(() => (window as unknown as { __improv: ImprovProbe }).__improv);
+}
+
+export async function startScene(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Start scene' }).click();
+  await expect(page.getByRole('status', { name: 'Connection' }).locator('[data-state]')).toHaveAttribute(
+    'data-state',
+    'connected',
+  );
+}
+
+export function transcriptEntries(page: Page, speaker: 'player' | 'partner') {
+  return page.getByRole('log', { name: 'Transcript' }).locator(`[data-speaker="${speaker}"]`);
+}

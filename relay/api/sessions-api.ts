@@ -1,0 +1,138 @@
+// GET /api/sessions and GET /api/sessions/:id for node:http, no framework. A caller only ever sees their own
+// sessions; anyone else's, or an unknown id, is the same 404 (a 403 would confirm the id exists).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Authenticator } from '../auth/authenticator.js';
+import { sendError, sendJson } from '../http/respond.js';
+import type { SessionStore, StoredSession, StoredTurn } from '../store/session-store.js';
+
+export const SESSIONS_API_PATH = '/api/sessions';
+const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+export interface SessionsApiDeps {
+  store: Pick<SessionStore, 'getSession' | 'getTurns' | 'listSessions'>;
+  auth: Authenticator;
+}
+
+export interface SessionSummaryJson {
+  id: string;
+  game: string;
+  status: StoredSession['status'];
+  phase: string | null;
+  createdAt: string;
+  endedAt: string | null;
+  turnCount: number;
+  durationMs: number;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  estimatedCostUsd: number;
+}
+
+export interface TurnJson {
+  seq: number;
+  speaker: StoredTurn['speaker'];
+  text: string;
+  startedAt: string;
+  durationMs: number;
+  voiceToVoiceMs: number | null;
+  interrupted: boolean;
+}
+
+export interface SessionDetailJson extends SessionSummaryJson {
+  usage: StoredSession['usage'];
+  quality: StoredSession['quality'];
+  turns: TurnJson[];
+}
+
+export function toSummaryJson(session: StoredSession): SessionSummaryJson {
+  const lastMs = (session.endedAt ?? session.updatedAt).getTime();
+  return {
+    id: session.id,
+    game: session.game,
+    status: session.status,
+    phase: session.phase,
+    createdAt: session.createdAt.toISOString(),
+    endedAt: session.endedAt?.toISOString() ?? null,
+    turnCount: session.turnCount,
+    durationMs: Math.max(0, lastMs - session.createdAt.getTime()),
+    latencyP50Ms: session.latency?.p50Ms ?? null,
+    latencyP95Ms: session.latency?.p95Ms ?? null,
+    estimatedCostUsd: session.usage.estimatedCostUsd,
+  };
+}
+
+function toTurnJson(turn: StoredTurn): TurnJson {
+  return {
+    seq: turn.seq,
+    speaker: turn.speaker,
+    text: turn.text,
+    startedAt: turn.startedAt.toISOString(),
+    durationMs: turn.durationMs,
+    voiceToVoiceMs: turn.voiceToVoiceMs ?? null,
+    interrupted: turn.interrupted ?? false,
+  };
+}
+
+function sendNotFound(res: ServerResponse): void {
+  sendError(
+    res,
+    404,
+    'session.not_found',
+    'No such session in your history. It may have expired or belong to another browser.',
+  );
+}
+
+/** Handles the request when its path is under /api/sessions (returns true), else leaves it alone (false). */
+export async function handleSessionsApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: SessionsApiDeps,
+): Promise<boolean> {
+  const { pathname } = new URL(req.url ?? '/', 'http://relay.invalid');
+  const path = pathname.endsWith('/') && pathname.length > 1 ? pathname.slice(0, -1) : pathname;
+  if (path !== SESSIONS_API_PATH && !path.startsWith(`${SESSIONS_API_PATH}/`)) return false;
+
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    sendError(res, 405, 'message.invalid', `${req.method} is not supported here; use GET.`);
+    return true;
+  }
+  const { userId, setCookie } = await deps.auth.authenticate(req);
+  if (setCookie) res.setHeader('set-cookie', setCookie);
+
+  try {
+    if (path === SESSIONS_API_PATH) {
+      const sessions = await deps.store.listSessions(userId);
+      sendJson(res, 200, sessions.map(toSummaryJson));
+      return true;
+    }
+    const rest = path.slice(SESSIONS_API_PATH.length + 1);
+    let sessionId: string;
+    try {
+      sessionId = decodeURIComponent(rest);
+    } catch {
+      sendNotFound(res);
+      return true;
+    }
+    if (!SESSION_ID_PATTERN.test(sessionId)) {
+      sendNotFound(res);
+      return true;
+    }
+    const session = await deps.store.getSession(sessionId);
+    if (!session || session.ownerId !== userId) {
+      sendNotFound(res);
+      return true;
+    }
+    const turns = await deps.store.getTurns(sessionId);
+    const detail: SessionDetailJson = {
+      ...toSummaryJson(session),
+      usage: session.usage,
+      quality: session.quality,
+      turns: turns.map(toTurnJson),
+    };
+    sendJson(res, 200, detail);
+  } catch {
+    // Firestore unreachable or slow: say so plainly; live scenes are unaffected.
+    sendError(res, 503, 'internal', 'Session history is unavailable right now; try again in a moment.');
+  }
+  return true;
+}

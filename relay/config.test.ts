@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIVE_MODEL, loadConfig, upstreamKind } from './config.js';
+
+describe('loadConfig', () => {
+  it('has production defaults with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8080);
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.geminiApiKey).toBeUndefined();
+    expect(config.geminiLiveModel).toBe(DEFAULT_LIVE_MODEL);
+    expect(config.rtcBindAddress).toBeUndefined();
+    expect(config.iceServers).toEqual([]);
+    expect(config.staticDir).toBe('dist');
+    expect(config.relaySecret).toMatch(/^[0-9a-f]{64}$/);
+    expect(upstreamKind(config)).toBe('emulator');
+  });
+
+  it('reads the environment', () => {
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      GEMINI_API_KEY: 'k',
+      RTC_BIND_ADDRESS: '127.0.0.1',
+      ICE_SERVERS: 'stun:a:3478, stun:b:3478',
+      MAX_SESSIONS: '7',
+      RELAY_SECRET: 's3cret',
+      LIVE_EMULATOR_URL: 'http://127.0.0.1:9999',
+    });
+    expect(config.port).toBe(0);
+    expect(config.host).toBe('127.0.0.1');
+    expect(upstreamKind(config)).toBe('gemini');
+    expect(config.rtcBindAddress).toBe('127.0.0.1');
+    expect(config.iceServers).toEqual([{ urls: 'stun:a:3478' }, { urls: 'stun:b:3478' }]);
+    expect(config.maxSessions).toBe(7);
+    expect(config.relaySecret).toBe('s3cret');
+    expect(config.liveEmulatorUrl).toBe('http://127.0.0.1:9999');
+  });
+
+  it('parses JSON ice servers and rejects bad numbers', () => {
+    const config = loadConfig({ ICE_SERVERS: '[{"urls":"turn:t:3478","username":"u","credential":"c"}]' });
+    expect(config.iceServers).toEqual([{ urls: 'turn:t:3478', username: 'u', credential: 'c' }]);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ MAX_SESSIONS: '0' })).toThrow(/MAX_SESSIONS/);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+});

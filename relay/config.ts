@@ -1,0 +1,113 @@
+// Relay configuration, read once from the environment. `loadConfig` is pure so tests can build one from a literal.
+import { randomBytes } from 'node:crypto';
+import { AppError } from '../shared/errors.js';
+
+export interface IceServerConfig {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+export interface RelayConfig {
+  port: number;
+  host: string;
+  /** Set → real Gemini Live; unset → the local Live emulator. */
+  geminiApiKey: string | undefined;
+  geminiLiveModel: string;
+  /** An already-running emulator (http://127.0.0.1:N); unset with no API key → main.ts spawns one. */
+  liveEmulatorUrl: string | undefined;
+  /** Local address ICE binds to; '127.0.0.1' keeps tests and local runs on loopback. */
+  rtcBindAddress: string | undefined;
+  /** ICE servers for both sides; none by default (no STUN on loopback). */
+  iceServers: IceServerConfig[];
+  rtcPortRangeBegin: number | undefined;
+  rtcPortRangeEnd: number | undefined;
+  staticDir: string;
+  maxSessions: number;
+  /** HMAC secret for resume tokens; random per process when RELAY_SECRET is unset. */
+  relaySecret: string;
+  resumeTokenTtlMs: number;
+  /** How long a session whose browser dropped keeps its upstream, waiting for a resume. */
+  sessionGraceMs: number;
+  /** A peer that has not said hello by then is closed. */
+  helloTimeoutMs: number;
+  /** Time SIGTERM gives sessions to wind down before the process exits. */
+  shutdownGraceMs: number;
+  /** Above this many bytes queued on `audio`, downlink frames are dropped (and counted), never queued. */
+  audioHighWatermarkBytes: number;
+  voiceName: string | undefined;
+  systemInstruction: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export const DEFAULT_LIVE_MODEL = 'gemini-2.5-flash-native-audio-preview-09-2025';
+export const DEFAULT_SYSTEM_INSTRUCTION =
+  'You are an improv scene partner. Accept every offer ("yes, and"), answer in one or two short spoken sentences, ' +
+  'stay in character, and add one new detail each turn.';
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new AppError('internal', `${name}=${raw} must be an integer >= ${min}`);
+  }
+  return value;
+}
+
+function optionalInt(env: Env, name: string): number | undefined {
+  return env[name] ? int(env, name, 0, 1) : undefined;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** ICE_SERVERS is either JSON (`[{"urls":"turn:…","username":…}]`) or a comma-separated list of URLs. */
+function parseIceServers(raw: string | undefined): IceServerConfig[] {
+  const value = nonEmpty(raw);
+  if (!value) return [];
+  if (value.startsWith('[')) {
+    const parsed: unknown = JSON.parse(value);
+    if (!Array.isArray(parsed)) throw new AppError('internal', 'ICE_SERVERS must be a JSON array');
+    return parsed as IceServerConfig[];
+  }
+  return value.split(',').map((url) => ({ urls: url.trim() }));
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env): RelayConfig {
+  const logLevel = (env.LOG_LEVEL ?? 'info') as RelayConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new AppError('internal', `LOG_LEVEL=${logLevel} is not one of ${LOG_LEVELS}`);
+  return {
+    port: int(env, 'PORT', 8080),
+    host: nonEmpty(env.HOST) ?? '0.0.0.0',
+    geminiApiKey: nonEmpty(env.GEMINI_API_KEY),
+    geminiLiveModel: nonEmpty(env.GEMINI_LIVE_MODEL) ?? DEFAULT_LIVE_MODEL,
+    liveEmulatorUrl: nonEmpty(env.LIVE_EMULATOR_URL),
+    rtcBindAddress: nonEmpty(env.RTC_BIND_ADDRESS),
+    iceServers: parseIceServers(env.ICE_SERVERS),
+    rtcPortRangeBegin: optionalInt(env, 'RTC_PORT_RANGE_BEGIN'),
+    rtcPortRangeEnd: optionalInt(env, 'RTC_PORT_RANGE_END'),
+    staticDir: nonEmpty(env.STATIC_DIR) ?? 'dist',
+    maxSessions: int(env, 'MAX_SESSIONS', 200, 1),
+    relaySecret: nonEmpty(env.RELAY_SECRET) ?? randomBytes(32).toString('hex'),
+    resumeTokenTtlMs: int(env, 'RESUME_TOKEN_TTL_MS', 60 * 60 * 1000, 1),
+    sessionGraceMs: int(env, 'SESSION_GRACE_MS', 30_000),
+    helloTimeoutMs: int(env, 'HELLO_TIMEOUT_MS', 10_000, 1),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 5_000),
+    audioHighWatermarkBytes: int(env, 'AUDIO_HIGH_WATERMARK_BYTES', 32 * 1024, 1),
+    voiceName: nonEmpty(env.GEMINI_VOICE),
+    systemInstruction: nonEmpty(env.PARTNER_SYSTEM_INSTRUCTION) ?? DEFAULT_SYSTEM_INSTRUCTION,
+    logLevel,
+  };
+}
+
+/** Which upstream a session gets: real Gemini with a key, else the emulator. */
+export function upstreamKind(config: Pick<RelayConfig, 'geminiApiKey'>): 'gemini' | 'emulator' {
+  return config.geminiApiKey ? 'gemini' : 'emulator';
+}

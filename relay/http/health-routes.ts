@@ -1,0 +1,88 @@
+// Liveness, readiness and metrics. /healthz: the process answers. /readyz: this relay should get new scenes
+// (upstream reachable, not draining, under MAX_SESSIONS), with the reasons when it should not.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MetricsSnapshot } from '../metrics/relay-metrics.js';
+import { sendJson } from './respond.js';
+
+export interface UpstreamProbeResult {
+  reachable: boolean;
+  detail: string;
+}
+
+export interface ReadinessSource {
+  draining(): boolean;
+  activeSessions(): number;
+  maxSessions: number;
+  probeUpstream(): Promise<UpstreamProbeResult>;
+}
+
+export function healthzHandler(_request: IncomingMessage, response: ServerResponse): void {
+  sendJson(response, 200, { status: 'ok' });
+}
+
+export function createReadyzHandler(source: ReadinessSource) {
+  return async (_request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const reasons: string[] = [];
+    if (source.draining()) reasons.push('draining: the relay is shutting down');
+    const sessions = source.activeSessions();
+    if (sessions >= source.maxSessions) reasons.push(`at capacity: ${sessions}/${source.maxSessions} sessions`);
+    const upstream = await source.probeUpstream();
+    if (!upstream.reachable) reasons.push(`upstream unreachable: ${upstream.detail}`);
+    sendJson(response, reasons.length ? 503 : 200, {
+      ready: reasons.length === 0,
+      reasons,
+      sessions,
+      maxSessions: source.maxSessions,
+      upstream,
+    });
+  };
+}
+
+export function createMetricsHandler(snapshot: () => MetricsSnapshot) {
+  return (_request: IncomingMessage, response: ServerResponse): void => sendJson(response, 200, snapshot());
+}
+
+/** Emulator probe: any HTTP answer from it means it is up. Cached briefly so /readyz polling stays cheap. */
+export function createHttpProbe(url: string, cacheMs = 2_000, timeoutMs = 1_000): () => Promise<UpstreamProbeResult> {
+  let cached: { atMs: number; result: UpstreamProbeResult } | null = null;
+  return async () => {
+    const nowMs = performance.now();
+    if (cached && nowMs - cached.atMs < cacheMs) return cached.result;
+    let result: UpstreamProbeResult;
+    try {
+      const reply = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+      await reply.body?.cancel();
+      result = { reachable: true, detail: `${url} answered ${reply.status}` };
+    } catch (error) {
+      result = { reachable: false, detail: `${url}: ${(error as Error).message}` };
+    }
+    cached = { atMs: nowMs, result };
+    return result;
+  };
+}
+
+export interface HealthRoutesOptions {
+  config: { maxSessions: number; liveEmulatorUrl?: string };
+  kind: 'gemini' | 'emulator';
+  sessions: { isDraining: boolean; activeSessions: number };
+  snapshot: () => MetricsSnapshot;
+}
+
+export function createHealthRoutes(options: HealthRoutesOptions) {
+  const { config, kind, sessions } = options;
+  // Google's endpoint is not probed (it would cost a connection per poll); a failing upstream shows in session errors.
+  const probeUpstream =
+    kind === 'emulator' && config.liveEmulatorUrl
+      ? createHttpProbe(config.liveEmulatorUrl)
+      : async (): Promise<UpstreamProbeResult> => ({ reachable: true, detail: `${kind} (not probed)` });
+  return {
+    healthz: healthzHandler,
+    readyz: createReadyzHandler({
+      draining: () => sessions.isDraining,
+      activeSessions: () => sessions.activeSessions,
+      maxSessions: config.maxSessions,
+      probeUpstream,
+    }),
+    metrics: createMetricsHandler(options.snapshot),
+  };
+}

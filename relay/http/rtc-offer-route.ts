@@ -1,0 +1,75 @@
+// POST /api/rtc/offer: non-trickle signaling. The body carries the browser's complete offer (candidates inline);
+// the reply is our complete answer, once ICE gathering is done. The browser then opens `audio` and `control`.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AppError } from '../../shared/errors.js';
+import { type RtcAnswerResponse, RtcOfferRequest } from '../../shared/protocol.js';
+import type { IceServerConfig } from '../config.js';
+import type { Logger } from '../log.js';
+import { RelayPeer } from '../rtc/peer.js';
+import { RtcClientConnection } from '../rtc/rtc-connection.js';
+import type { SessionManager } from '../session/session-manager.js';
+import { readJsonBody, sendAppError, sendJson } from './respond.js';
+
+/** The SDP may be up to 64 KiB (the schema's limit); leave room for the JSON around it. */
+const OFFER_BODY_LIMIT_BYTES = 80 * 1024;
+
+export interface RtcOfferRouteOptions {
+  sessions: SessionManager;
+  peers: Set<RelayPeer>;
+  bindAddress?: string;
+  iceServers: IceServerConfig[];
+  portRangeBegin?: number;
+  portRangeEnd?: number;
+  audioHighWatermarkBytes: number;
+  maxSessions: number;
+  logger: Logger;
+}
+
+export function createRtcOfferHandler(options: RtcOfferRouteOptions) {
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    try {
+      const { sessions } = options;
+      if (sessions.isDraining) {
+        throw new AppError('relay.draining', 'this relay is shutting down; retry to reach another one', 503);
+      }
+      // Peers still in their handshake are not sessions yet; bound them too (resumes need a little headroom).
+      if (!sessions.hasCapacity() || options.peers.size >= options.maxSessions * 2) {
+        throw new AppError('session.limit', 'this relay is at its session limit; try again shortly', 503);
+      }
+      const parsed = RtcOfferRequest.safeParse(await readJsonBody(request, OFFER_BODY_LIMIT_BYTES));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new AppError(
+          'signaling.invalid_offer',
+          `offer rejected at ${issue?.path.join('.') || 'body'}: ${issue?.message}`,
+        );
+      }
+      const peer = new RelayPeer(
+        {
+          bindAddress: options.bindAddress,
+          iceServers: options.iceServers,
+          portRangeBegin: options.portRangeBegin,
+          portRangeEnd: options.portRangeEnd,
+        },
+        options.logger,
+      );
+      options.peers.add(peer);
+      peer.onClose(() => options.peers.delete(peer));
+      const answerSdp = await peer.answer(parsed.data.sdp);
+      peer.onChannels((channels) => {
+        const connection = new RtcClientConnection(peer, channels, options.audioHighWatermarkBytes, options.logger);
+        sessions.accept(connection);
+      });
+      const body: RtcAnswerResponse = {
+        peerId: peer.peerId,
+        type: 'answer',
+        sdp: answerSdp,
+        iceServers: options.iceServers,
+      };
+      sendJson(response, 200, body);
+    } catch (error) {
+      if (!(error instanceof AppError)) options.logger.error('rtc offer failed', { error });
+      sendAppError(response, error);
+    }
+  };
+}

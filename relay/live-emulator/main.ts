@@ -1,0 +1,92 @@
+// CLI: run the Live emulator as its own process, so speech synthesis never shares the relay's event loop.
+//   node --import tsx relay/live-emulator/main.ts --port 0 --think-ms 300 --seed 1
+// stdout carries exactly one line, `{"event":"listening","port":N}`, once connections are accepted;
+// logs go to stderr. SIGTERM/SIGINT close the server and exit 0.
+import { parseArgs } from 'node:util';
+import { type LiveEmulatorOptions, startLiveEmulator } from './server.js';
+
+const USAGE = `usage: main.ts [--host 127.0.0.1] [--port 0] [--think-ms 300] [--seed 1] [--realtime true|false]
+  [--go-away-after-ms N] [--go-away-time-left-ms N] [--drop-after-ms N] [--refuse-resumption]
+  [--first-byte-delay-ms N] [--warm-voices Puck,Kore] [--quiet]`;
+
+function optionalNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0)
+    throw new Error(`--${flag} must be a non-negative number, got "${value}"`);
+  return number;
+}
+
+function parseOptions(argv: string[]): LiveEmulatorOptions & { quiet: boolean } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'think-ms': { type: 'string' },
+      seed: { type: 'string' },
+      realtime: { type: 'string' },
+      'go-away-after-ms': { type: 'string' },
+      'go-away-time-left-ms': { type: 'string' },
+      'drop-after-ms': { type: 'string' },
+      'refuse-resumption': { type: 'boolean' },
+      'first-byte-delay-ms': { type: 'string' },
+      'warm-voices': { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
+  });
+  return {
+    host: values.host,
+    port: optionalNumber('port', values.port),
+    thinkMs: optionalNumber('think-ms', values['think-ms']),
+    seed: optionalNumber('seed', values.seed),
+    realtime: values.realtime === undefined ? undefined : values.realtime !== 'false',
+    goAwayAfterMs: optionalNumber('go-away-after-ms', values['go-away-after-ms']),
+    goAwayTimeLeftMs: optionalNumber('go-away-time-left-ms', values['go-away-time-left-ms']),
+    dropAfterMs: optionalNumber('drop-after-ms', values['drop-after-ms']),
+    refuseResumption: values['refuse-resumption'],
+    firstByteDelayMs: optionalNumber('first-byte-delay-ms', values['first-byte-delay-ms']),
+    warmVoices: values['warm-voices']?.split(',').filter(Boolean),
+    quiet: values.quiet ?? false,
+  };
+}
+
+async function main(): Promise<void> {
+  let options: ReturnType<typeof parseOptions>;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : error}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const log = (line: string): void => {
+    if (!options.quiet) process.stderr.write(`[live-emulator] ${line}\n`);
+  };
+  const emulator = await startLiveEmulator({ ...options, log });
+  emulator.warmed.then(
+    () => log('scripted lines synthesized'),
+    () => {},
+  );
+  process.stdout.write(`${JSON.stringify({ event: 'listening', port: emulator.port })}\n`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: closing`);
+    emulator.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log(`close failed: ${error instanceof Error ? error.message : error}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[live-emulator] failed to start: ${error instanceof Error ? error.stack : error}\n`);
+  process.exit(1);
+});

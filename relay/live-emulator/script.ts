@@ -1,0 +1,53 @@
+// The emulator's scene partner: scripted "Yes, and…" lines picked by a seeded PRNG, so a test with a
+// given seed hears the same lines in the same order on every run.
+
+export const IMPROV_LINES: readonly string[] = [
+  'Yes, and the dragon in the basement is finally paying rent.',
+  'Yes, and I brought the emergency accordion, just in case.',
+  'Absolutely, and my grandmother taught me that move at the circus.',
+  'Yes, and if we hurry we can still catch the last submarine to Ohio.',
+  'Oh, I love that. And the mayor said we could keep the penguin.',
+  'Yes, and I already told the bakery we would need forty wedding cakes.',
+  'Right, and that is exactly why I quit my job as a lighthouse keeper.',
+  'Yes, and the robot says it is ready to apologize to the toaster.',
+  'Of course, and I hid the treasure map inside the lasagna.',
+  'Yes, and the moon just texted me. It says it is running late.',
+  'Perfect, and I have been practicing my victory dance all week.',
+  'Yes, and this time the pirates promised to bring snacks.',
+  'Definitely, and my horse can read now, which changes everything.',
+  'Yes, and the wizard said the spell only works if we sing.',
+  'Wonderful, and I think the haunted piano wants to join the band.',
+  'Yes, and we should tell the astronauts before they land in the pool.',
+  'Totally, and I found your lucky socks in the time machine.',
+  'Yes, and the museum will let us borrow the dinosaur for the weekend.',
+  'Exactly, and the queen is on her way with the giant sandwich.',
+  'Yes, and if the volcano sneezes again, we are all taking a vacation.',
+  'Agreed, and I already taught the parrot our secret handshake.',
+  'Yes, and the ghost in the attic says the rent is too high.',
+  'Sure, and the cactus is my business partner now, so be polite.',
+  'Yes, and let us open the mystery box before the llamas arrive.',
+];
+
+/** mulberry32: tiny, fast, and good enough to shuffle scripted lines deterministically. */
+export function createSeededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Picks the line for a turn from (seed, turn index) alone, so a resumed session continues the same
+ * sequence and concurrent connections with the same seed hear the same script.
+ */
+export function pickImprovLine(seed: number, turnIndex: number): string {
+  // Mixing the turn index into the seed keeps picks independent of how many turns came before on
+  // other connections.
+  const random = createSeededRandom((seed ^ Math.imul(turnIndex + 1, 0x9e3779b1)) >>> 0);
+  random();
+  return IMPROV_LINES[Math.floor(random() * IMPROV_LINES.length)]!;
+}

@@ -1,0 +1,76 @@
+// The figures GET /metrics reports: relay-added latency per direction, sessions, drops, CPU and memory.
+import { LatencyHistogram, type LatencySummary } from './histogram.js';
+
+export interface MetricsSnapshot {
+  uptimeMs: number;
+  activeSessions: number;
+  activePeers: number;
+  draining: boolean;
+  /** Audio frame received from the client → its PCM handed to the upstream (sendRealtimeInput returned). */
+  uplink: LatencySummary;
+  /** Upstream PCM received → the Opus frame made from it sent on `audio`. */
+  downlink: LatencySummary;
+  /** End of the player's speech (utterance.end) → first partner frame sent; includes model time. */
+  response: LatencySummary;
+  counters: RelayCounters;
+  process: { cpuUserMs: number; cpuSystemMs: number; cpuPercent: number; rssBytes: number; heapUsedBytes: number };
+}
+
+export interface RelayCounters {
+  sessionsStarted: number;
+  sessionsEnded: number;
+  uplinkFrames: number;
+  downlinkFrames: number;
+  downlinkFramesDropped: number;
+  badInputs: number;
+}
+
+export class RelayMetrics {
+  readonly uplink = new LatencyHistogram();
+  readonly downlink = new LatencyHistogram();
+  readonly response = new LatencyHistogram();
+  readonly counters: RelayCounters = {
+    sessionsStarted: 0,
+    sessionsEnded: 0,
+    uplinkFrames: 0,
+    downlinkFrames: 0,
+    downlinkFramesDropped: 0,
+    badInputs: 0,
+  };
+  private readonly startedAtMs = performance.now();
+  private lastCpu = process.cpuUsage();
+  private lastCpuAtMs = performance.now();
+
+  snapshot(state: { activeSessions: number; activePeers: number; draining: boolean }): MetricsSnapshot {
+    const cpu = process.cpuUsage();
+    const nowMs = performance.now();
+    // CPU share since the previous snapshot (100 = one full core), so a benchmark can poll it.
+    const usedMs = (cpu.user - this.lastCpu.user + cpu.system - this.lastCpu.system) / 1000;
+    const elapsedMs = nowMs - this.lastCpuAtMs;
+    this.lastCpu = cpu;
+    this.lastCpuAtMs = nowMs;
+    const memory = process.memoryUsage();
+    return {
+      uptimeMs: Math.round(nowMs - this.startedAtMs),
+      ...state,
+      uplink: this.uplink.summary(),
+      downlink: this.downlink.summary(),
+      response: this.response.summary(),
+      counters: { ...this.counters },
+      process: {
+        cpuUserMs: Math.round(cpu.user / 1000),
+        cpuSystemMs: Math.round(cpu.system / 1000),
+        cpuPercent: elapsedMs > 0 ? Math.round((usedMs / elapsedMs) * 1000) / 10 : 0,
+        rssBytes: memory.rss,
+        heapUsedBytes: memory.heapUsed,
+      },
+    };
+  }
+
+  /** Lets a benchmark measure one phase (e.g. after warm-up) on its own. */
+  resetLatency(): void {
+    this.uplink.reset();
+    this.downlink.reset();
+    this.response.reset();
+  }
+}

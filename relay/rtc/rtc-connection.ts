@@ -1,0 +1,82 @@
+// Adapts a RelayPeer's two data channels to the transport-neutral ClientConnection a session talks to.
+import type { RelayMessage } from '../../shared/protocol.js';
+import type { Logger } from '../log.js';
+import type { ClientConnection } from '../session/connection.js';
+import { LossyAudioChannel } from './lossy-channel.js';
+import type { PeerChannels, RelayPeer } from './peer.js';
+
+export class RtcClientConnection implements ClientConnection {
+  readonly kind = 'webrtc' as const;
+  readonly id: string;
+  private readonly audio: LossyAudioChannel;
+  private controlListener: ((raw: string | Uint8Array) => void) | null = null;
+  private audioListener: ((frame: Uint8Array) => void) | null = null;
+
+  constructor(
+    private readonly peer: RelayPeer,
+    private readonly channels: PeerChannels,
+    audioHighWatermarkBytes: number,
+    private readonly logger: Logger,
+  ) {
+    this.id = peer.peerId;
+    this.audio = new LossyAudioChannel(channels.audio, audioHighWatermarkBytes, logger);
+    // A throw inside a native callback would take the process down; contain it to this connection.
+    channels.control.onMessage((message) => {
+      try {
+        this.controlListener?.(typeof message === 'string' ? message : toBytes(message));
+      } catch (error) {
+        this.logger.error('control handler failed', { peerId: this.id, error });
+      }
+    });
+    channels.audio.onMessage((message) => {
+      try {
+        // A text message on `audio` is passed on as bytes so the session rejects it like any bad frame.
+        this.audioListener?.(typeof message === 'string' ? Buffer.from(message) : toBytes(message));
+      } catch (error) {
+        this.logger.error('audio handler failed', { peerId: this.id, error });
+      }
+    });
+  }
+
+  get framesDropped(): number {
+    return this.audio.framesDropped;
+  }
+
+  get isOpen(): boolean {
+    return !this.peer.isClosed;
+  }
+
+  sendControl(message: RelayMessage): void {
+    if (this.peer.isClosed || !this.channels.control.isOpen()) return;
+    try {
+      this.channels.control.sendMessage(JSON.stringify(message));
+    } catch (error) {
+      // Usually the peer went away between our check and the send; the close path handles the rest.
+      this.logger.debug('control send failed', { peerId: this.id, type: message.type, error });
+    }
+  }
+
+  sendAudio(frame: Uint8Array): boolean {
+    return this.audio.send(frame);
+  }
+
+  onControl(listener: (raw: string | Uint8Array) => void): void {
+    this.controlListener = listener;
+  }
+
+  onAudio(listener: (frame: Uint8Array) => void): void {
+    this.audioListener = listener;
+  }
+
+  onClose(listener: (reason: string) => void): void {
+    this.peer.onClose(listener);
+  }
+
+  close(reason: string): void {
+    this.peer.close(reason);
+  }
+}
+
+function toBytes(message: Buffer | ArrayBuffer): Uint8Array {
+  return message instanceof ArrayBuffer ? new Uint8Array(message) : message;
+}

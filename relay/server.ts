@@ -1,0 +1,136 @@
+// Assembles a relay: HTTP routes, WebRTC signaling, sessions, the Live upstream and metrics.
+// main.ts runs it as a process; tests and the benchmark start it in-process on 127.0.0.1, port 0.
+import type { AddressInfo } from 'node:net';
+import { AppError } from '../shared/errors.js';
+import { type RelayConfig, upstreamKind } from './config.js';
+import { createHealthRoutes } from './http/health-routes.js';
+import { createHttpServer } from './http/http-server.js';
+import { Router } from './http/router.js';
+import { createRtcOfferHandler } from './http/rtc-offer-route.js';
+import { createStaticHandler } from './http/static-files.js';
+import { createGeminiUpstreamFactory } from './live/gemini-upstream.js';
+import type { UpstreamFactory, UpstreamOptions } from './live/upstream.js';
+import { createLogger, type Logger } from './log.js';
+import { RelayMetrics } from './metrics/relay-metrics.js';
+import { installNdcLogger } from './rtc/ndc-logger.js';
+import type { RelayPeer } from './rtc/peer.js';
+import type { SessionObserver } from './session/observer.js';
+import { SessionManager } from './session/session-manager.js';
+
+export interface StartRelayOptions {
+  logger?: Logger;
+  /** Persistence/analytics seam (a SessionStore adapter). */
+  observer?: SessionObserver;
+  /** Mount more routes (e.g. /api/sessions) before the server starts listening. */
+  routes?: (router: Router) => void;
+  /** Per-scene upstream options from the hello's `game`; defaults to the configured system instruction. */
+  upstreamOptionsFor?: (game: string | undefined) => UpstreamOptions;
+  /** Overrides the Gemini/emulator factory (only for wrapping it, e.g. to count connects). */
+  upstreamFactory?: UpstreamFactory;
+}
+
+export interface RunningRelay {
+  port: number;
+  url: string;
+  metrics: RelayMetrics;
+  sessions: SessionManager;
+  /** Stop taking scenes and tell every browser; /readyz turns unready. */
+  drain(): void;
+  /** Drains, closes every peer and the HTTP server. */
+  close(): Promise<void>;
+}
+
+export async function startRelay(config: RelayConfig, options: StartRelayOptions = {}): Promise<RunningRelay> {
+  const logger = options.logger ?? createLogger(config.logLevel, { component: 'relay' });
+  installNdcLogger(logger);
+  const kind = upstreamKind(config);
+  if (kind === 'emulator' && !config.liveEmulatorUrl) {
+    throw new AppError('upstream.unavailable', 'no GEMINI_API_KEY and no LIVE_EMULATOR_URL: nothing to talk to');
+  }
+  const upstreamFactory =
+    options.upstreamFactory ??
+    createGeminiUpstreamFactory({
+      apiKey: config.geminiApiKey ?? 'emulator',
+      baseUrl: kind === 'emulator' ? config.liveEmulatorUrl : undefined,
+      model: config.geminiLiveModel,
+      systemInstruction: config.systemInstruction,
+      voiceName: config.voiceName,
+    });
+  const metrics = new RelayMetrics();
+  const peers = new Set<RelayPeer>();
+  const sessions = new SessionManager({
+    upstreamKind: kind,
+    upstreamFactory,
+    upstreamOptionsFor: options.upstreamOptionsFor,
+    maxSessions: config.maxSessions,
+    relaySecret: config.relaySecret,
+    resumeTokenTtlMs: config.resumeTokenTtlMs,
+    sessionGraceMs: config.sessionGraceMs,
+    helloTimeoutMs: config.helloTimeoutMs,
+    metrics,
+    logger,
+    observer: options.observer,
+  });
+
+  const router = new Router();
+  const health = createHealthRoutes({
+    config,
+    kind,
+    sessions,
+    snapshot: () =>
+      metrics.snapshot({
+        activeSessions: sessions.activeSessions,
+        activePeers: peers.size,
+        draining: sessions.isDraining,
+      }),
+  });
+  router.add('GET', '/healthz', health.healthz);
+  router.add('GET', '/readyz', health.readyz);
+  router.add('GET', '/metrics', health.metrics);
+  router.add(
+    'POST',
+    '/api/rtc/offer',
+    createRtcOfferHandler({
+      sessions,
+      peers,
+      bindAddress: config.rtcBindAddress,
+      iceServers: config.iceServers,
+      portRangeBegin: config.rtcPortRangeBegin,
+      portRangeEnd: config.rtcPortRangeEnd,
+      audioHighWatermarkBytes: config.audioHighWatermarkBytes,
+      maxSessions: config.maxSessions,
+      logger,
+    }),
+  );
+  options.routes?.(router);
+
+  const server = createHttpServer(router, createStaticHandler(config.staticDir), logger);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const displayHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${displayHost}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    port,
+    url,
+    metrics,
+    sessions,
+    drain: () => sessions.drain(),
+    close: () => {
+      closing ??= (async () => {
+        sessions.drain();
+        for (const peer of [...peers]) peer.close('relay closing');
+        server.closeIdleConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// Domain events a session emits for persistence (a SessionStore adapter implements this) and analytics.
+// Observers run synchronously on the session's path: keep them cheap and queue any I/O.
+import type { Speaker } from '../../shared/protocol.js';
+import type { UpstreamUsage } from '../live/upstream.js';
+import type { UplinkCounters } from './uplink-stats.js';
+
+export interface SessionStartedEvent {
+  sessionId: string;
+  game: string | undefined;
+  upstream: 'gemini' | 'emulator';
+  startedAt: Date;
+}
+
+export interface TurnStartedEvent {
+  sessionId: string;
+  speaker: Speaker;
+  /** Uplink: the utterance id; partner: the partner turn id (the frames' streamId). */
+  turnId: number;
+  startedAt: Date;
+}
+
+export interface TurnEndedEvent extends TurnStartedEvent {
+  endedAt: Date;
+  text: string;
+  interrupted: boolean;
+  /** Partner turns: end of the player's speech (utterance.end) → first partner frame sent, in ms. */
+  responseLatencyMs?: number;
+  /** Partner turns: audio frames sent for this turn. */
+  framesSent?: number;
+}
+
+export interface UsageEvent {
+  sessionId: string;
+  usage: UpstreamUsage;
+  at: Date;
+}
+
+export interface SessionEndedEvent {
+  sessionId: string;
+  reason: string;
+  endedAt: Date;
+  uplink: UplinkCounters;
+  downlink: { framesSent: number; framesDropped: number };
+  turns: number;
+}
+
+export interface SessionObserver {
+  onSessionStarted?(event: SessionStartedEvent): void;
+  onTurnStarted?(event: TurnStartedEvent): void;
+  onTurnEnded?(event: TurnEndedEvent): void;
+  onUsage?(event: UsageEvent): void;
+  /** The latest Live resumption handle; persist it so another relay instance can resume the upstream. */
+  onResumptionHandle?(sessionId: string, handle: string): void;
+  onSessionEnded?(event: SessionEndedEvent): void;
+}

@@ -1,0 +1,170 @@
+// All sessions of this relay, and the handshake that binds a new browser connection to one: the first
+// `control` message must be `hello` with our protocol version; a sessionId + resume token re-attaches.
+import { randomUUID } from 'node:crypto';
+import { PROTOCOL_VERSION } from '../../shared/constants.js';
+import type { ErrorCode } from '../../shared/errors.js';
+import { type ClientMessage, parseClientMessage } from '../../shared/protocol.js';
+import type { UpstreamFactory, UpstreamOptions } from '../live/upstream.js';
+import type { Logger } from '../log.js';
+import type { RelayMetrics } from '../metrics/relay-metrics.js';
+import type { ClientConnection } from './connection.js';
+import { ErrorLimiter } from './error-limiter.js';
+import type { SessionObserver } from './observer.js';
+import { ResumeTokens } from './resume-token.js';
+import { Session } from './session.js';
+
+export interface SessionManagerOptions {
+  upstreamKind: 'gemini' | 'emulator';
+  upstreamFactory: UpstreamFactory;
+  /** Per-scene upstream options (system instruction, voice); `game` comes from hello. */
+  upstreamOptionsFor?: (game: string | undefined) => UpstreamOptions;
+  maxSessions: number;
+  relaySecret: string;
+  resumeTokenTtlMs: number;
+  sessionGraceMs: number;
+  helloTimeoutMs: number;
+  metrics: RelayMetrics;
+  logger: Logger;
+  observer?: SessionObserver;
+}
+
+type Hello = Extract<ClientMessage, { type: 'hello' }>;
+
+export class SessionManager {
+  private readonly sessions = new Map<string, Session>();
+  private readonly pending = new Set<ClientConnection>();
+  private readonly tokens: ResumeTokens;
+  private draining = false;
+
+  constructor(private readonly options: SessionManagerOptions) {
+    this.tokens = new ResumeTokens(options.relaySecret, options.resumeTokenTtlMs);
+  }
+
+  get activeSessions(): number {
+    return this.sessions.size;
+  }
+
+  /** Connections that have not said hello yet. */
+  get pendingConnections(): number {
+    return this.pending.size;
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /** Room for one more scene (sessions plus connections still in their handshake). */
+  hasCapacity(): boolean {
+    return this.sessions.size + this.pending.size < this.options.maxSessions;
+  }
+
+  getSession(sessionId: string): Session | undefined {
+    return this.sessions.get(sessionId);
+  }
+
+  /** Takes a freshly opened browser connection through the hello handshake. */
+  accept(connection: ClientConnection): void {
+    this.pending.add(connection);
+    const errors = new ErrorLimiter();
+    let done = false;
+    const finish = () => {
+      done = true;
+      clearTimeout(timer);
+      this.pending.delete(connection);
+    };
+    const fatal = (code: ErrorCode, message: string) => {
+      finish();
+      connection.sendControl({ type: 'error', code, message, fatal: true });
+      connection.close(code);
+    };
+    const timer = setTimeout(
+      () => fatal('protocol.hello_required', `no hello within ${this.options.helloTimeoutMs} ms of connecting`),
+      this.options.helloTimeoutMs,
+    );
+    connection.onClose(() => {
+      if (!done) finish();
+    });
+    // Audio before hello belongs to no session; drop it.
+    connection.onAudio(() => {});
+    connection.onControl((raw) => {
+      if (done) return;
+      const parsed = typeof raw === 'string' ? parseClientMessage(raw) : null;
+      if (!parsed?.ok || parsed.value.type !== 'hello') {
+        const code: ErrorCode = parsed && !parsed.ok ? parsed.code : 'protocol.hello_required';
+        const message = parsed && !parsed.ok ? parsed.message : 'the first control message must be hello';
+        if (errors.allow()) connection.sendControl({ type: 'error', code, message, fatal: false });
+        return;
+      }
+      const hello = parsed.value;
+      if (hello.protocolVersion !== PROTOCOL_VERSION) {
+        fatal(
+          'protocol.version',
+          `protocol version ${hello.protocolVersion} is not supported; this relay speaks ${PROTOCOL_VERSION} (reload the page)`,
+        );
+        return;
+      }
+      const problem = hello.sessionId ? this.resume(connection, hello) : this.create(connection, hello);
+      if (problem) fatal(problem.code, problem.message);
+      else finish();
+    });
+  }
+
+  private resume(connection: ClientConnection, hello: Hello): { code: ErrorCode; message: string } | null {
+    const sessionId = hello.sessionId!;
+    const session = this.sessions.get(sessionId);
+    if (!session || session.state === 'closed' || session.state === 'draining') {
+      return {
+        code: 'session.not_found',
+        message: `session ${sessionId} does not exist or has ended; start a new scene`,
+      };
+    }
+    if (!hello.resumeToken || !this.tokens.verify(hello.resumeToken, sessionId)) {
+      return { code: 'auth.invalid_token', message: 'the resume token is missing, expired or not for this session' };
+    }
+    this.pending.delete(connection);
+    session.attach(connection, true);
+    return null;
+  }
+
+  private create(connection: ClientConnection, hello: Hello): { code: ErrorCode; message: string } | null {
+    if (this.draining) return { code: 'relay.draining', message: 'this relay is shutting down; reconnect to continue' };
+    // The connection itself holds one pending slot, so compare without it.
+    if (this.sessions.size >= this.options.maxSessions) {
+      return { code: 'session.limit', message: 'this relay is at its session limit; try again shortly' };
+    }
+    const session = new Session({
+      sessionId: randomUUID(),
+      game: hello.game,
+      upstreamKind: this.options.upstreamKind,
+      upstreamFactory: this.options.upstreamFactory,
+      upstreamOptions: this.options.upstreamOptionsFor?.(hello.game) ?? {},
+      issueResumeToken: (id) => this.tokens.issue(id),
+      metrics: this.options.metrics,
+      logger: this.options.logger,
+      observer: this.options.observer,
+      graceMs: this.options.sessionGraceMs,
+      onClosed: (closed) => this.sessions.delete(closed.id),
+    });
+    this.sessions.set(session.id, session);
+    this.pending.delete(connection);
+    session.attach(connection, false);
+    void session.start();
+    return null;
+  }
+
+  /** Stop taking scenes; tell every browser and end every session. Resolves when all are closed. */
+  drain(): void {
+    this.draining = true;
+    for (const connection of this.pending) {
+      connection.sendControl({
+        type: 'error',
+        code: 'relay.draining',
+        message: 'this relay is shutting down; reconnect to continue',
+        fatal: true,
+      });
+      connection.close('relay.draining');
+    }
+    this.pending.clear();
+    for (const session of [...this.sessions.values()]) session.drain();
+  }
+}

@@ -1,0 +1,326 @@
+// One improv scene: the browser's connection on one side, one Live upstream on the other. Owns the scene's
+// lifecycle (state.ts), turn bookkeeping and transcripts; the audio paths live in player-uplink / partner-downlink.
+import { PROTOCOL_VERSION } from '../../shared/constants.js';
+import type { ErrorCode } from '../../shared/errors.js';
+import { type ClientMessage, parseClientMessage, type RelayMessage } from '../../shared/protocol.js';
+import type { UpstreamFactory, UpstreamOptions, UpstreamUsage } from '../live/upstream.js';
+import type { Logger } from '../log.js';
+import type { RelayMetrics } from '../metrics/relay-metrics.js';
+import type { ClientConnection } from './connection.js';
+import { ErrorLimiter } from './error-limiter.js';
+import type { SessionObserver } from './observer.js';
+import { PartnerDownlink, type PartnerTurn } from './partner-downlink.js';
+import { PlayerUplink } from './player-uplink.js';
+import { SessionStateMachine } from './state.js';
+import { TurnLog } from './turn-log.js';
+import { type LinkEvents, toAppError, UpstreamLink } from './upstream-link.js';
+
+export interface SessionDeps {
+  sessionId: string;
+  game: string | undefined;
+  upstreamKind: 'gemini' | 'emulator';
+  upstreamFactory: UpstreamFactory;
+  upstreamOptions: UpstreamOptions;
+  issueResumeToken: (sessionId: string) => string;
+  metrics: RelayMetrics;
+  logger: Logger;
+  observer?: SessionObserver;
+  /** How long the upstream is kept for a browser that dropped, waiting for it to resume. */
+  graceMs: number;
+  onClosed: (session: Session) => void;
+}
+
+export class Session {
+  readonly id: string;
+  readonly lifecycle = new SessionStateMachine();
+  private connection: ClientConnection | null = null;
+  private readonly link: UpstreamLink;
+  private readonly uplink: PlayerUplink;
+  private readonly downlink: PartnerDownlink;
+  private readonly turns: TurnLog;
+  private readonly errors = new ErrorLimiter();
+  private graceTimer: NodeJS.Timeout | null = null;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: SessionDeps) {
+    this.id = deps.sessionId;
+    this.log = deps.logger.child({ sessionId: deps.sessionId });
+    this.link = new UpstreamLink({
+      factory: deps.upstreamFactory,
+      options: deps.upstreamOptions,
+      events: this.upstreamEvents(),
+      logger: this.log,
+      onHandle: (handle) => this.notify((o) => o.onResumptionHandle?.(this.id, handle)),
+      onResuming: () => this.cutPartnerTurn(false),
+      // An utterance in progress continues on the new upstream; Live needs its activityStart again.
+      onResumed: (upstream) => {
+        if (this.uplink.utteranceId !== null) upstream.activityStart();
+      },
+      onFailed: (code, message) => this.fail(code, message),
+      isBusy: () => this.downlink.currentTurn !== null || this.uplink.utteranceId !== null,
+    });
+    this.uplink = new PlayerUplink(() => this.link.current, deps.metrics.uplink);
+    this.downlink = new PartnerDownlink(
+      {
+        onTurnStart: (turn) => this.onPartnerTurnStart(turn),
+        sendFrame: (frame) => {
+          const sent = this.connection?.sendAudio(frame) ?? false;
+          if (sent) deps.metrics.counters.downlinkFrames++;
+          else deps.metrics.counters.downlinkFramesDropped++;
+          return sent;
+        },
+      },
+      deps.metrics.downlink,
+    );
+    this.turns = new TurnLog(
+      deps.sessionId,
+      deps.observer,
+      this.log,
+      (message) => this.send(message),
+      (latencyMs) => deps.metrics.response.record(latencyMs),
+    );
+    this.lifecycle.onTransition((to, from) => this.log.debug('session state', { from, to }));
+  }
+
+  get state() {
+    return this.lifecycle.state;
+  }
+
+  /** Opens the upstream; on success the session is live and the attached browser gets `welcome`. */
+  async start(): Promise<void> {
+    try {
+      await this.link.connect();
+    } catch (error) {
+      const appError = toAppError(error);
+      this.log.warn('upstream connect failed', { error: appError });
+      this.fail(appError.code, appError.message);
+      return;
+    }
+    // Ended (scene.end, shutdown) while connecting: the link is already closed.
+    if (this.state !== 'open') return;
+    this.lifecycle.transition('live');
+    this.deps.metrics.counters.sessionsStarted++;
+    this.notify((o) =>
+      o.onSessionStarted?.({
+        sessionId: this.id,
+        game: this.deps.game,
+        upstream: this.deps.upstreamKind,
+        startedAt: new Date(),
+      }),
+    );
+    this.sendWelcome(false);
+  }
+
+  /** Binds a browser connection (a new scene, or a resume after a drop); any previous one is closed. */
+  attach(connection: ClientConnection, resumed: boolean): void {
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = null;
+    const previous = this.connection;
+    this.connection = connection;
+    if (previous && previous !== connection) previous.close('replaced by a resumed connection');
+    connection.onControl((raw) => this.handleControl(raw));
+    connection.onAudio((frame) => this.handleAudio(frame, performance.now()));
+    connection.onClose((reason) => this.onConnectionClosed(connection, reason));
+    if (this.state === 'live') this.sendWelcome(resumed);
+  }
+
+  /** Ends the scene: the browser hears why, the upstream closes, observers get the summary. */
+  end(reason: string, error?: { code: ErrorCode; message: string }): void {
+    if (this.state === 'closed' || this.state === 'draining') return;
+    this.lifecycle.transition('draining');
+    this.uplink.dispose();
+    this.downlink.interruptTurn(false);
+    this.turns.finalizeAll(false);
+    if (error) this.sendError(error.code, error.message, true);
+    this.send({ type: 'session.ended', reason });
+    this.link.close();
+    this.close(reason);
+  }
+
+  private close(reason: string): void {
+    if (!this.lifecycle.transition('closed')) return;
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.deps.metrics.counters.sessionsEnded++;
+    this.connection?.close(reason);
+    this.notify((o) =>
+      o.onSessionEnded?.({
+        sessionId: this.id,
+        reason,
+        endedAt: new Date(),
+        uplink: this.uplink.stats.snapshot(),
+        downlink: { framesSent: this.downlink.framesSent, framesDropped: this.downlink.framesDropped },
+        turns: this.turns.count,
+      }),
+    );
+    this.log.info('session ended', { reason, uplink: this.uplink.stats.snapshot(), turns: this.turns.count });
+    this.deps.onClosed(this);
+  }
+
+  private fail(code: ErrorCode, message: string): void {
+    this.end(code, { code, message });
+  }
+
+  private onConnectionClosed(connection: ClientConnection, reason: string): void {
+    if (connection !== this.connection || this.state === 'closed') return;
+    this.connection = null;
+    if (this.state !== 'live' || this.deps.graceMs === 0) {
+      this.end(`connection closed: ${reason}`);
+      return;
+    }
+    // Keep the upstream for a while: a browser that dropped comes back with its resume token.
+    this.downlink.interruptTurn(true);
+    this.log.info('connection lost, waiting for resume', { reason, graceMs: this.deps.graceMs });
+    this.graceTimer = setTimeout(() => this.end('connection lost'), this.deps.graceMs);
+  }
+
+  // ---- browser → relay ------------------------------------------------------
+
+  private handleControl(raw: string | Uint8Array): void {
+    if (typeof raw !== 'string') {
+      this.reject('message.invalid', 'control messages are JSON text, not binary');
+      return;
+    }
+    const parsed = parseClientMessage(raw);
+    if (!parsed.ok) {
+      this.reject(parsed.code, parsed.message);
+      return;
+    }
+    this.onClientMessage(parsed.value);
+  }
+
+  private onClientMessage(message: ClientMessage): void {
+    if (this.state !== 'live') {
+      // Still connecting upstream (or ending): answer heartbeats, honour scene.end, hold everything else.
+      if (message.type === 'ping') this.send({ type: 'pong', t: message.t });
+      if (message.type === 'scene.end') this.end('scene ended by the player');
+      return;
+    }
+    switch (message.type) {
+      case 'hello':
+        this.reject('message.invalid', 'hello was already received on this connection');
+        return;
+      case 'utterance.start':
+        if (this.uplink.startUtterance(message.utteranceId)) this.turns.playerStarted(message.utteranceId);
+        return;
+      case 'utterance.end':
+        if (this.uplink.endUtterance(message.utteranceId, message.frameCount))
+          this.turns.playerEnded(message.utteranceId);
+        return;
+      case 'barge-in':
+        if (this.downlink.currentTurn?.turnId === message.turnId) this.cutPartnerTurn(true);
+        return;
+      case 'playback.started':
+        this.log.debug('playback started', { turnId: message.turnId, latencyMs: message.latencyMs });
+        return;
+      case 'ping':
+        this.send({ type: 'pong', t: message.t });
+        return;
+      case 'scene.end':
+        this.end('scene ended by the player');
+        return;
+    }
+  }
+
+  private handleAudio(bytes: Uint8Array, arrivalMs: number): void {
+    if (this.state !== 'live') return;
+    this.deps.metrics.counters.uplinkFrames++;
+    const result = this.uplink.handleFrame(bytes, arrivalMs);
+    if (!result.ok) {
+      const code = result.error.code;
+      this.reject(code, result.error.message);
+    } else if (this.uplink.utteranceId !== null && !this.turns.hasPlayerTurn(this.uplink.utteranceId)) {
+      // The utterance was opened by its first frame, ahead of utterance.start.
+      this.turns.playerStarted(this.uplink.utteranceId);
+    }
+  }
+
+  // ---- upstream → relay -----------------------------------------------------
+
+  private upstreamEvents(): LinkEvents {
+    return {
+      onAudio: (pcm, receivedAtMs) => {
+        if (this.state === 'live') this.downlink.pushAudio(pcm, receivedAtMs);
+      },
+      onInputTranscript: (text) => this.turns.playerText(text),
+      onOutputTranscript: (text) => {
+        const turn = this.state === 'live' ? this.downlink.ensureTurn() : null;
+        if (turn) this.turns.partnerText(turn.turnId, text);
+      },
+      onTurnComplete: () => {
+        const turn = this.downlink.finishTurn();
+        if (turn) this.send({ type: 'partner.end', turnId: turn.turnId, interrupted: false });
+        this.turns.finalizeAll(false, turn ?? undefined);
+      },
+      onInterrupted: () => this.cutPartnerTurn(false),
+      onUsage: (usage: UpstreamUsage) => this.notify((o) => o.onUsage?.({ sessionId: this.id, usage, at: new Date() })),
+    };
+  }
+
+  /** Stops the partner mid-turn: nothing more of it is sent; the browser hears partner.end interrupted. */
+  private cutPartnerTurn(byBargeIn: boolean): void {
+    const turn = this.downlink.interruptTurn(byBargeIn);
+    if (!turn) return;
+    this.send({ type: 'partner.end', turnId: turn.turnId, interrupted: true });
+    this.turns.partnerInterrupted(turn);
+  }
+
+  private onPartnerTurnStart(turn: PartnerTurn): void {
+    this.send({ type: 'partner.start', turnId: turn.turnId });
+    this.turns.partnerStarted(turn);
+  }
+
+  // ---- relay → browser ------------------------------------------------------
+
+  private sendWelcome(resumed: boolean): void {
+    this.send({
+      type: 'welcome',
+      protocolVersion: PROTOCOL_VERSION,
+      sessionId: this.id,
+      resumeToken: this.deps.issueResumeToken(this.id),
+      upstream: this.deps.upstreamKind,
+      resumed,
+    });
+  }
+
+  private send(message: RelayMessage): void {
+    this.connection?.sendControl(message);
+  }
+
+  /** A non-fatal error for one bad input, rate-limited so a flood cannot be amplified. */
+  private reject(code: ErrorCode, message: string): void {
+    this.deps.metrics.counters.badInputs++;
+    if (this.errors.allow()) this.sendError(code, message, false);
+  }
+
+  private sendError(code: ErrorCode, message: string, fatal: boolean): void {
+    this.send({ type: 'error', code, message: message.slice(0, 1024), fatal });
+  }
+
+  private notify(call: (observer: SessionObserver) => void): void {
+    if (!this.deps.observer) return;
+    try {
+      call(this.deps.observer);
+    } catch (error) {
+      this.log.error('session observer failed', { error });
+    }
+  }
+
+  /** Relay shutdown: tell the browser to reconnect elsewhere, then end. */
+  drain(): void {
+    this.end('relay.draining', {
+      code: 'relay.draining',
+      message: 'this relay is shutting down; reconnect to continue',
+    });
+  }
+
+  counters() {
+    return {
+      uplink: this.uplink.stats.snapshot(),
+      framesOutsideUtterance: this.uplink.framesOutsideUtterance,
+      framesWithoutUpstream: this.uplink.framesWithoutUpstream,
+      downlink: { framesSent: this.downlink.framesSent, framesDropped: this.downlink.framesDropped },
+      errorsSuppressed: this.errors.suppressed,
+      upstream: { state: this.link.state, resumes: this.link.resumes },
+    };
+  }
+}

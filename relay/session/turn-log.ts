@@ -1,0 +1,188 @@
+// Turn bookkeeping for one session: who spoke when, the transcript of each turn (partial updates to the browser,
+// final when the turn ends), and the domain events observers persist.
+import type { RelayMessage } from '../../shared/protocol.js';
+import type { Logger } from '../log.js';
+import type { SessionObserver, TurnEndedEvent } from './observer.js';
+import type { PartnerTurn } from './partner-downlink.js';
+
+interface OpenTurn {
+  turnId: number;
+  startedAt: Date;
+  endedAt: Date | null;
+  text: string;
+}
+
+interface PlayerTurn extends OpenTurn {
+  /** performance.now() at utterance.end: the start of the partner's response latency. */
+  speechEndedAtMs: number | null;
+}
+
+interface PartnerRecord extends OpenTurn {
+  turn: PartnerTurn;
+  /** The player turn this partner turn answers, for response latency. */
+  answering: PlayerTurn | null;
+}
+
+export class TurnLog {
+  private player: PlayerTurn | null = null;
+  private partner: PartnerRecord | null = null;
+  count = 0;
+
+  constructor(
+    private readonly sessionId: string,
+    private readonly observer: SessionObserver | undefined,
+    private readonly log: Logger,
+    private readonly send: (message: RelayMessage) => void,
+    private readonly onResponseLatency: (latencyMs: number) => void = () => {},
+  ) {}
+
+  hasPlayerTurn(utteranceId: number): boolean {
+    return this.player?.turnId === utteranceId;
+  }
+
+  playerStarted(utteranceId: number): void {
+    if (this.player) this.finalizePlayer();
+    this.player = { turnId: utteranceId, startedAt: new Date(), endedAt: null, text: '', speechEndedAtMs: null };
+    this.emit((o) =>
+      o.onTurnStarted?.({
+        sessionId: this.sessionId,
+        speaker: 'player',
+        turnId: utteranceId,
+        startedAt: this.player!.startedAt,
+      }),
+    );
+  }
+
+  playerEnded(utteranceId: number): void {
+    if (this.player?.turnId !== utteranceId) return;
+    this.player.endedAt = new Date();
+    this.player.speechEndedAtMs = performance.now();
+  }
+
+  playerText(text: string): void {
+    if (!this.player) return;
+    this.player.text += text;
+    this.send({
+      type: 'transcript',
+      speaker: 'player',
+      streamId: this.player.turnId,
+      text: clip(this.player.text),
+      final: false,
+    });
+  }
+
+  partnerStarted(turn: PartnerTurn): void {
+    if (this.partner) this.finalizePartner(false);
+    this.partner = {
+      turnId: turn.turnId,
+      startedAt: turn.startedAt,
+      endedAt: null,
+      text: '',
+      turn,
+      answering: this.player,
+    };
+    this.emit((o) =>
+      o.onTurnStarted?.({
+        sessionId: this.sessionId,
+        speaker: 'partner',
+        turnId: turn.turnId,
+        startedAt: turn.startedAt,
+      }),
+    );
+  }
+
+  partnerText(turnId: number, text: string): void {
+    if (this.partner?.turnId !== turnId) return;
+    this.partner.text += text;
+    this.send({
+      type: 'transcript',
+      speaker: 'partner',
+      streamId: turnId,
+      text: clip(this.partner.text),
+      final: false,
+    });
+  }
+
+  partnerInterrupted(turn: PartnerTurn): void {
+    if (this.partner?.turnId === turn.turnId) this.finalizePartner(true);
+  }
+
+  /** The upstream finished a turn: the partner's text is final, and so is the player's it answered. */
+  finalizeAll(interrupted: boolean, _finished?: PartnerTurn): void {
+    if (this.partner) this.finalizePartner(interrupted);
+    // A player still speaking keeps their turn open; their transcript may still grow.
+    if (this.player?.endedAt) this.finalizePlayer();
+  }
+
+  private finalizePlayer(): void {
+    const turn = this.player;
+    if (!turn) return;
+    this.player = null;
+    if (turn.text)
+      this.send({ type: 'transcript', speaker: 'player', streamId: turn.turnId, text: clip(turn.text), final: true });
+    this.ended({
+      sessionId: this.sessionId,
+      speaker: 'player',
+      turnId: turn.turnId,
+      startedAt: turn.startedAt,
+      endedAt: turn.endedAt ?? new Date(),
+      text: turn.text,
+      interrupted: false,
+    });
+  }
+
+  private finalizePartner(interrupted: boolean): void {
+    const record = this.partner;
+    if (!record) return;
+    this.partner = null;
+    this.send({
+      type: 'transcript',
+      speaker: 'partner',
+      streamId: record.turnId,
+      text: clip(record.text),
+      final: true,
+    });
+    const speechEndedAtMs = record.answering?.speechEndedAtMs ?? null;
+    const firstFrameAtMs = record.turn.firstFrameAtMs;
+    const event: TurnEndedEvent = {
+      sessionId: this.sessionId,
+      speaker: 'partner',
+      turnId: record.turnId,
+      startedAt: record.startedAt,
+      endedAt: new Date(),
+      text: record.text,
+      interrupted,
+      framesSent: record.turn.framesSent,
+    };
+    if (speechEndedAtMs !== null && firstFrameAtMs !== null && firstFrameAtMs >= speechEndedAtMs) {
+      event.responseLatencyMs = Math.round((firstFrameAtMs - speechEndedAtMs) * 10) / 10;
+      this.onResponseLatency(firstFrameAtMs - speechEndedAtMs);
+    }
+    this.ended(event);
+  }
+
+  private ended(event: TurnEndedEvent): void {
+    this.count++;
+    this.log.debug('turn ended', {
+      speaker: event.speaker,
+      turnId: event.turnId,
+      interrupted: event.interrupted,
+      responseLatencyMs: event.responseLatencyMs,
+    });
+    this.emit((o) => o.onTurnEnded?.(event));
+  }
+
+  private emit(call: (observer: SessionObserver) => void): void {
+    if (!this.observer) return;
+    try {
+      call(this.observer);
+    } catch (error) {
+      this.log.error('session observer failed', { error });
+    }
+  }
+}
+
+/** The wire schema caps transcript text at 8192 characters; keep the latest words. */
+function clip(text: string): string {
+  return text.length > 8192 ? text.slice(-8192) : text;
+}

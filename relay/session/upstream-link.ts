@@ -1,0 +1,166 @@
+// A session's connection to Live, kept alive across goAway and drops: `connecting → ready → resuming → failed`.
+// On goAway (or an abnormal close) it reconnects with the latest session-resumption handle, so the model keeps
+// the scene's context and the player does not notice beyond, at worst, a cut partner turn.
+import { AppError, type ErrorCode } from '../../shared/errors.js';
+import type { Upstream, UpstreamEvents, UpstreamFactory, UpstreamOptions } from '../live/upstream.js';
+import type { Logger } from '../log.js';
+
+export type UpstreamLinkState = 'connecting' | 'ready' | 'resuming' | 'failed' | 'closed';
+
+/** Reconnect a little before the server's deadline so the old socket is still up while the new one opens. */
+const GO_AWAY_MARGIN_MS = 500;
+const MAX_RESUME_ATTEMPTS = 3;
+const RESUME_BACKOFF_MS = [0, 250, 1_000] as const;
+
+/** What the session hears; goAway, handles and closes are handled here. */
+export type LinkEvents = Omit<UpstreamEvents, 'onGoAway' | 'onClose' | 'onResumptionHandle'>;
+
+export interface UpstreamLinkOptions {
+  factory: UpstreamFactory;
+  options: UpstreamOptions;
+  events: LinkEvents;
+  logger: Logger;
+  /** A handle worth persisting (another relay instance could resume with it). */
+  onHandle?: (handle: string) => void;
+  /** Called before swapping to a resumed upstream (e.g. to cut a partner turn the old one will never finish). */
+  onResuming?: () => void;
+  /** After a successful resume; the session re-opens an utterance that was in progress. */
+  onResumed?: (upstream: Upstream) => void;
+  onFailed: (code: ErrorCode, message: string) => void;
+  /** True while a turn is in flight; a goAway then waits for the turn to end (or the deadline). */
+  isBusy: () => boolean;
+}
+
+export class UpstreamLink {
+  state: UpstreamLinkState = 'connecting';
+  resumes = 0;
+  private upstream: Upstream | null = null;
+  private handle: string | undefined;
+  private generation = 0;
+  private goAwayTimer: NodeJS.Timeout | null = null;
+  private resumeWhenIdle = false;
+
+  constructor(private readonly link: UpstreamLinkOptions) {
+    this.handle = link.options.resumptionHandle;
+  }
+
+  /** The upstream to send on, or null while (re)connecting. */
+  get current(): Upstream | null {
+    return this.state === 'ready' ? this.upstream : null;
+  }
+
+  /** First connect; throws AppError when Live cannot be reached. */
+  async connect(): Promise<void> {
+    this.upstream = await this.open();
+    if (this.state === 'closed') {
+      this.upstream.close();
+      return;
+    }
+    this.state = 'ready';
+  }
+
+  /** The session reports a turn boundary; a pending goAway resume can run now. */
+  idle(): void {
+    if (this.resumeWhenIdle) void this.resume('goAway');
+  }
+
+  close(): void {
+    this.state = 'closed';
+    if (this.goAwayTimer) clearTimeout(this.goAwayTimer);
+    this.generation++;
+    this.upstream?.close();
+    this.upstream = null;
+  }
+
+  private open(): Promise<Upstream> {
+    const generation = ++this.generation;
+    const current = () => generation === this.generation && this.state !== 'closed';
+    const { events } = this.link;
+    // Events of a replaced upstream are ignored: only the current generation speaks for the session.
+    return this.link.factory(
+      {
+        onAudio: (pcm, at) => current() && events.onAudio(pcm, at),
+        onInputTranscript: (text) => current() && events.onInputTranscript(text),
+        onOutputTranscript: (text) => current() && events.onOutputTranscript(text),
+        onTurnComplete: () => {
+          if (!current()) return;
+          events.onTurnComplete();
+          this.idle();
+        },
+        onInterrupted: () => current() && events.onInterrupted(),
+        onUsage: (usage) => current() && events.onUsage(usage),
+        onResumptionHandle: (handle) => {
+          if (!current()) return;
+          this.handle = handle;
+          this.link.onHandle?.(handle);
+        },
+        onGoAway: (timeLeftMs) => current() && this.onGoAway(timeLeftMs),
+        onClose: (reason, abnormal) => {
+          if (!current() || !abnormal) return;
+          this.link.logger.warn('upstream closed abnormally', { reason });
+          void this.resume(reason);
+        },
+      },
+      { ...this.link.options, resumptionHandle: this.handle },
+    );
+  }
+
+  private onGoAway(timeLeftMs: number): void {
+    this.link.logger.info('upstream goAway', { timeLeftMs, busy: this.link.isBusy() });
+    if (!this.link.isBusy()) {
+      void this.resume('goAway');
+      return;
+    }
+    this.resumeWhenIdle = true;
+    this.goAwayTimer = setTimeout(
+      () => void this.resume('goAway deadline'),
+      Math.max(0, timeLeftMs - GO_AWAY_MARGIN_MS),
+    );
+  }
+
+  private async resume(reason: string): Promise<void> {
+    if (this.state !== 'ready') return;
+    this.resumeWhenIdle = false;
+    if (this.goAwayTimer) clearTimeout(this.goAwayTimer);
+    if (!this.handle) {
+      this.fail('upstream.error', `the scene partner's connection ended (${reason}) and cannot be resumed`);
+      return;
+    }
+    this.state = 'resuming';
+    this.link.onResuming?.();
+    const old = this.upstream;
+    for (let attempt = 0; attempt < MAX_RESUME_ATTEMPTS; attempt++) {
+      const delayMs = RESUME_BACKOFF_MS[attempt] ?? 1_000;
+      if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (this.state !== 'resuming') return;
+      try {
+        const next = await this.open();
+        if (this.state !== 'resuming') {
+          next.close();
+          return;
+        }
+        old?.close();
+        this.upstream = next;
+        this.state = 'ready';
+        this.resumes++;
+        this.link.logger.info('upstream resumed', { reason, attempt });
+        this.link.onResumed?.(next);
+        return;
+      } catch (error) {
+        this.link.logger.warn('upstream resume failed', { reason, attempt, error });
+      }
+    }
+    old?.close();
+    this.fail('upstream.unavailable', `the scene partner could not be reconnected after ${reason}; start a new scene`);
+  }
+
+  private fail(code: ErrorCode, message: string): void {
+    if (this.state === 'closed' || this.state === 'failed') return;
+    this.state = 'failed';
+    this.link.onFailed(code, message);
+  }
+}
+
+export function toAppError(error: unknown): AppError {
+  return error instanceof AppError ? error : new AppError('upstream.unavailable', String(error));
+}

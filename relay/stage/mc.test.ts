@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { GAMES } from '../../shared/games.js';
+import { mcIntro, mcOutro } from './mc.js';
+import { drawSuggestion } from './suggestion.js';
+
+describe('MC', () => {
+  it('opens every game with a welcome, its rules and the suggestion', () => {
+    for (const game of GAMES) {
+      const suggestion = drawSuggestion(game, 5);
+      const intro = mcIntro(game, suggestion, { playerName: 'Sam' });
+      expect(intro).toMatch(/^Welcome/);
+      expect(intro).toContain(`Sam plays ${game.name}`);
+      expect(intro).toContain(game.mcRules.replace(/[.!]+$/, ''));
+      for (const part of [suggestion.location, suggestion.relationship, suggestion.object])
+        expect(intro).toContain(part);
+    }
+  });
+
+  it('closes with the turn count and a line that follows the room', () => {
+    const game = GAMES[0]!;
+    expect(mcOutro(game, { playerTurns: 12, audienceMood: 0.8 })).toContain('12 lines of');
+    expect(mcOutro(game, { playerTurns: 1, endedEarly: true })).toContain('Cut short after 1 line.');
+    expect(mcOutro(game, { playerTurns: 3, audienceMood: 0.8 })).not.toBe(
+      mcOutro(game, { playerTurns: 3, audienceMood: -0.8 }),
+    );
+  });
+});

@@ -1,0 +1,48 @@
+// What the MC says aloud: the intro (welcome, the game's rules in one breath, the suggestion) and the outro.
+// Plain text, so the relay can voice it with any TTS path (a Live session with the MC voice, or the emulator).
+import type { Game } from '../../shared/games.js';
+import type { Suggestion } from './suggestion.js';
+
+export interface McIntroOptions {
+  /** How the MC addresses the player; "our player" when unknown. */
+  playerName?: string;
+}
+
+export interface McOutroOptions {
+  playerTurns: number;
+  /** The player ended the scene before the turn budget ran out. */
+  endedEarly?: boolean;
+  /** Mean audience sentiment over the scene, in [-1, 1]; omitted when there were no reactions. */
+  audienceMood?: number;
+}
+
+export function mcIntro(game: Game, suggestion: Suggestion, options: McIntroOptions = {}): string {
+  const player = options.playerName?.trim() || 'our player';
+  return [
+    `Welcome to Improv Olympics Live! Tonight ${player} plays ${game.name}.`,
+    `The rules: ${stripFinalPeriod(game.mcRules)}.`,
+    `Your suggestion: you two are ${suggestion.relationship}, at ${suggestion.location}, and somewhere in this scene, ` +
+      `${suggestion.object}.`,
+    'Three, two, one... scene!',
+  ].join(' ');
+}
+
+export function mcOutro(game: Game, options: McOutroOptions): string {
+  const turns = `${options.playerTurns} line${options.playerTurns === 1 ? '' : 's'}`;
+  const ending = options.endedEarly
+    ? `And... scene! Cut short after ${turns}`
+    : `And... scene! ${turns} of ${game.name}`;
+  return `${ending}. ${crowdLine(options.audienceMood)} Stay with us: your coach has notes.`;
+}
+
+function crowdLine(mood: number | undefined): string {
+  if (mood === undefined) return 'Give it up for our performers!';
+  if (mood > 0.4) return 'Listen to that crowd, they loved it!';
+  if (mood > 0) return 'A warm hand for our performers!';
+  if (mood > -0.4) return 'A brave scene, let’s hear it for them!';
+  return 'Tough room tonight, but that took guts!';
+}
+
+function stripFinalPeriod(text: string): string {
+  return text.trim().replace(/[.!]+$/, '');
+}

@@ -1,0 +1,173 @@
+import type { Firestore } from '@google-cloud/firestore';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FirestoreEmulator, startFirestoreEmulator } from '../../scripts/firestore-emulator.js';
+import { createFirestore } from './firestore.js';
+import { commitSessionWrites, FirestoreSessionStore } from './firestore-session-store.js';
+import { estimateCostUsd, priceFor } from './pricing.js';
+import { SessionWrite, toTurnDoc } from './session-docs.js';
+import type { TurnRecord } from './session-store.js';
+import { WriteQueue } from './write-queue.js';
+
+delete process.env.FIRESTORE_EMULATOR_HOST;
+
+let emulator: FirestoreEmulator;
+let db: Firestore;
+const openStores: FirestoreSessionStore[] = [];
+
+beforeAll(async () => {
+  emulator = await startFirestoreEmulator({ host: '127.0.0.1', port: 0 });
+  db = createFirestore({ emulatorHost: emulator.host, projectId: 'session-store-test' });
+});
+afterAll(async () => {
+  for (const store of openStores) await store.close(2_000);
+  await db.terminate();
+  await emulator.stop();
+});
+
+function newStore(options: ConstructorParameters<typeof FirestoreSessionStore>[1] = {}): FirestoreSessionStore {
+  const store = new FirestoreSessionStore(db, { flushIntervalMs: 20, ...options });
+  openStores.push(store);
+  return store;
+}
+
+const sceneStart = Date.parse('2026-11-23T15:00:00.000Z');
+const SPEAKERS = ['mc', 'player', 'partner', 'player', 'partner', 'audience', 'partner', 'coach'] as const;
+
+function scriptedTurn(seq: number): TurnRecord {
+  const speaker = SPEAKERS[seq % SPEAKERS.length]!;
+  const startedAt = new Date(sceneStart + seq * 4_000);
+  return {
+    seq,
+    speaker,
+    text: `line ${seq} by ${speaker}`,
+    startedAt,
+    endedAt: new Date(startedAt.getTime() + 2_500 + seq),
+    voiceToVoiceMs: speaker === 'partner' ? 400 + seq : undefined,
+    interrupted: seq === 4,
+    tokens: 100 + seq,
+  };
+}
+
+describe('FirestoreSessionStore on the emulator', () => {
+  it('lands a scripted scene: every turn in order with all fields, plus usage, quality, latency and the end', async () => {
+    const store = newStore({ retentionDays: 30 });
+    const createdAt = new Date(sceneStart);
+    const { id } = store.createSession({
+      ownerId: 'u-scene',
+      game: 'freeze',
+      model: 'gemini-live-2.5-flash-preview',
+      createdAt,
+    });
+    const turns = SPEAKERS.map((_, seq) => scriptedTurn(seq));
+    for (const turn of turns) {
+      store.recordTurn(id, turn);
+      store.updateSession(id, { phase: `scene-${turn.seq}` });
+    }
+    const usage = { inputAudioTokens: 12_000, outputAudioTokens: 9_000, textTokens: 800 };
+    store.updateSession(id, { usage, resumptionHandle: 'handle-7' });
+    store.updateSession(id, { quality: { framesReceived: 1_500, framesLost: 3, jitterP95Ms: 18, reconnects: 1 } });
+    const endedAt = new Date(sceneStart + 60_000);
+    store.endSession(id, { status: 'completed', endedAt, latency: { p50Ms: 420, p95Ms: 610 } });
+    expect(await store.flush(5_000)).toBe(true);
+
+    const session = await store.getSession(id);
+    expect(session).toEqual({
+      id,
+      ownerId: 'u-scene',
+      game: 'freeze',
+      model: 'gemini-live-2.5-flash-preview',
+      status: 'completed',
+      phase: 'scene-7',
+      resumptionHandle: 'handle-7',
+      createdAt,
+      updatedAt: expect.any(Date),
+      endedAt,
+      expireAt: new Date(sceneStart + 30 * 86_400_000),
+      turnCount: 8,
+      usage: { ...usage, estimatedCostUsd: estimateCostUsd(usage, priceFor('gemini-live-2.5-flash-preview')) },
+      quality: { framesReceived: 1_500, framesLost: 3, jitterP95Ms: 18, reconnects: 1 },
+      latency: { p50Ms: 420, p95Ms: 610 },
+    });
+    // 12k in-audio at $3/M + 9k out-audio at $12/M + 800 text at $0.5/M
+    expect(session?.usage.estimatedCostUsd).toBeCloseTo(0.036 + 0.108 + 0.0004, 6);
+
+    const stored = await store.getTurns(id);
+    expect(stored).toEqual(
+      turns.map((turn) => ({
+        ...turn,
+        interrupted: turn.interrupted ?? false,
+        durationMs: turn.endedAt.getTime() - turn.startedAt.getTime(),
+      })),
+    );
+    const ids = (await db.collection('sessions').doc(id).collection('turns').get()).docs.map((doc) => doc.id);
+    expect(ids).toEqual(['000000', '000001', '000002', '000003', '000004', '000005', '000006', '000007']);
+  });
+
+  it('a retried commit whose first attempt landed (lost ack) duplicates no turn and double counts nothing', async () => {
+    const store = newStore();
+    const { id } = store.createSession({ ownerId: 'u-retry', game: 'scenes', model: 'm' });
+    expect(await store.flush(5_000)).toBe(true);
+
+    let attempts = 0;
+    const queue = new WriteQueue<SessionWrite>({
+      commit: async (writes) => {
+        attempts += 1;
+        await commitSessionWrites(db, writes);
+        if (attempts === 1) throw Object.assign(new Error('ack lost'), { code: 14 });
+      },
+      flushIntervalMs: 1,
+      retryPolicy: { nextRetryDelayMs: () => 5 },
+    });
+    for (let seq = 0; seq < 3; seq++) {
+      const write = new SessionWrite(id, true, { turnCount: seq + 1 });
+      write.turns.set(seq, toTurnDoc(scriptedTurn(seq)));
+      queue.enqueue(write);
+    }
+    expect(await queue.flush(5_000)).toBe(true);
+    expect(attempts).toBe(2);
+    // The relay re-sending a turn it already recorded is the same write again.
+    store.recordTurn(id, scriptedTurn(2));
+    expect(await store.flush(5_000)).toBe(true);
+
+    const turns = await store.getTurns(id);
+    expect(turns.map((turn) => turn.seq)).toEqual([0, 1, 2]);
+    expect((await store.getSession(id))?.turnCount).toBe(3);
+  });
+
+  it('lists only the owner’s sessions, newest first', async () => {
+    const store = newStore();
+    const base = Date.parse('2026-11-20T10:00:00.000Z');
+    const older = store.createSession({ ownerId: 'u-list', game: 'a', model: 'm', createdAt: new Date(base) });
+    const newest = store.createSession({ ownerId: 'u-list', game: 'c', model: 'm', createdAt: new Date(base + 2_000) });
+    const middle = store.createSession({ ownerId: 'u-list', game: 'b', model: 'm', createdAt: new Date(base + 1_000) });
+    store.createSession({ ownerId: 'someone-else', game: 'x', model: 'm', createdAt: new Date(base + 5_000) });
+    expect(await store.flush(5_000)).toBe(true);
+    const listed = await store.listSessions('u-list');
+    expect(listed.map((session) => session.id)).toEqual([newest.id, middle.id, older.id]);
+    expect((await store.listSessions('u-list', { limit: 2 })).map((session) => session.id)).toEqual([
+      newest.id,
+      middle.id,
+    ]);
+  });
+
+  it('close() on shutdown persists everything acknowledged before it', async () => {
+    // A flush interval far beyond the test: only close() can have written these.
+    const store = newStore({ flushIntervalMs: 60_000 });
+    const { id } = store.createSession({ ownerId: 'u-shutdown', game: 'g', model: 'm' });
+    for (let seq = 0; seq < 5; seq++) store.recordTurn(id, scriptedTurn(seq));
+    store.endSession(id, { status: 'abandoned' });
+    expect(store.backlog).toBeGreaterThan(0);
+    expect(await store.close(5_000)).toBe(true);
+
+    const reader = new FirestoreSessionStore(db);
+    expect((await reader.getTurns(id)).map((turn) => turn.seq)).toEqual([0, 1, 2, 3, 4]);
+    const session = await reader.getSession(id);
+    expect(session?.status).toBe('abandoned');
+    expect(session?.turnCount).toBe(5);
+    await reader.close(1_000);
+  });
+
+  it('returns null for an unknown session', async () => {
+    expect(await newStore().getSession('no-such-session')).toBeNull();
+  });
+});

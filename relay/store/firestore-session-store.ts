@@ -1,0 +1,200 @@
+// SessionStore on Firestore: writes go through the WriteQueue (batched, retried, idempotent), reads go direct.
+import { randomUUID } from 'node:crypto';
+import type { Firestore } from '@google-cloud/firestore';
+import { createLogger, type Logger } from '../log.js';
+import { estimateCostUsd, type ModelPriceUsdPerMillionTokens, priceFor } from './pricing.js';
+import {
+  fromSessionDoc,
+  fromTurnDoc,
+  SESSIONS_COLLECTION,
+  type SessionFields,
+  SessionWrite,
+  TURNS_COLLECTION,
+  toTurnDoc,
+  turnDocId,
+} from './session-docs.js';
+import type { NewSession, SessionPatch, SessionStore, StoredSession, StoredTurn, TurnRecord } from './session-store.js';
+import { WriteQueue, type WriteQueueOptions } from './write-queue.js';
+
+export const DEFAULT_RETENTION_DAYS = 90;
+export const DEFAULT_FLUSH_TIMEOUT_MS = 8_000; // inside Cloud Run's 10 s between SIGTERM and SIGKILL
+export const DEFAULT_LIST_LIMIT = 50;
+const DAY_MS = 86_400_000;
+
+export interface FirestoreSessionStoreOptions
+  extends Partial<Omit<WriteQueueOptions<SessionWrite>, 'commit' | 'onPermanentFailure'>> {
+  /** Sessions get expireAt = createdAt + retentionDays; a Firestore TTL policy on expireAt deletes them. */
+  retentionDays?: number;
+  prices?: Readonly<Record<string, ModelPriceUsdPerMillionTokens>>;
+  now?: () => Date;
+  logger?: Pick<Logger, 'error'>;
+}
+
+/** What this instance knows of a live session, so writes can carry absolute values (never increments). */
+interface LiveSession {
+  model: string;
+  turnCount: number;
+}
+
+export class FirestoreSessionStore implements SessionStore {
+  private readonly queue: WriteQueue<SessionWrite>;
+  private readonly live = new Map<string, LiveSession>();
+  private readonly retentionDays: number;
+  private readonly now: () => Date;
+  private readonly logger: Pick<Logger, 'error'>;
+
+  constructor(
+    private readonly db: Firestore,
+    private readonly options: FirestoreSessionStoreOptions = {},
+  ) {
+    this.retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    this.now = options.now ?? (() => new Date());
+    this.logger = options.logger ?? createLogger('info', { component: 'session-store' });
+    this.queue = new WriteQueue<SessionWrite>({
+      ...options,
+      commit: (writes) => commitSessionWrites(db, writes),
+      onPermanentFailure: (writes, err) =>
+        this.logger.error('a write Firestore refused for good was dropped', {
+          sessions: writes.map((write) => write.key),
+          turns: writes.reduce((sum, write) => sum + write.turns.size, 0),
+          error: (err instanceof Error ? err.message : String(err)).slice(0, 300),
+        }),
+    });
+  }
+
+  get backlog(): number {
+    return this.queue.backlog;
+  }
+
+  get stats() {
+    return this.queue.stats;
+  }
+
+  isHealthy(): boolean {
+    return this.queue.isHealthy();
+  }
+
+  createSession(init: NewSession): { id: string } {
+    const id = init.id ?? randomUUID();
+    const createdAt = init.createdAt ?? this.now();
+    this.live.set(id, { model: init.model, turnCount: 0 });
+    this.enqueue(
+      new SessionWrite(id, true, {
+        ownerId: init.ownerId,
+        game: init.game,
+        model: init.model,
+        status: 'active',
+        phase: init.phase ?? null,
+        resumptionHandle: null,
+        createdAt,
+        updatedAt: createdAt,
+        endedAt: null,
+        expireAt: new Date(createdAt.getTime() + this.retentionDays * DAY_MS),
+        turnCount: 0,
+        usage: { inputAudioTokens: 0, outputAudioTokens: 0, textTokens: 0, estimatedCostUsd: 0 },
+        quality: { framesReceived: 0, framesLost: 0, jitterP95Ms: 0, reconnects: 0 },
+        latency: null,
+      }),
+    );
+    return { id };
+  }
+
+  recordTurn(sessionId: string, turn: TurnRecord): void {
+    const live = this.liveSession(sessionId);
+    live.turnCount = Math.max(live.turnCount, turn.seq + 1);
+    const write = new SessionWrite(sessionId, true, { turnCount: live.turnCount, updatedAt: this.now() });
+    write.turns.set(turn.seq, toTurnDoc(turn));
+    this.enqueue(write);
+  }
+
+  updateSession(sessionId: string, patch: SessionPatch): void {
+    this.enqueue(new SessionWrite(sessionId, patch.status !== undefined, this.patchFields(sessionId, patch)));
+  }
+
+  endSession(sessionId: string, end: SessionPatch & { status: 'completed' | 'abandoned'; endedAt?: Date }): void {
+    const fields = this.patchFields(sessionId, end);
+    fields.endedAt = end.endedAt ?? this.now();
+    this.enqueue(new SessionWrite(sessionId, true, fields));
+    this.live.delete(sessionId);
+  }
+
+  async getSession(sessionId: string): Promise<StoredSession | null> {
+    const snapshot = await this.db.collection(SESSIONS_COLLECTION).doc(sessionId).get();
+    return snapshot.exists ? fromSessionDoc(snapshot.id, snapshot.data()) : null;
+  }
+
+  async getTurns(sessionId: string): Promise<StoredTurn[]> {
+    const snapshot = await this.db
+      .collection(SESSIONS_COLLECTION)
+      .doc(sessionId)
+      .collection(TURNS_COLLECTION)
+      .orderBy('seq', 'asc')
+      .get();
+    return snapshot.docs.map((doc) => fromTurnDoc(doc.data())).filter((turn) => turn !== null);
+  }
+
+  async listSessions(ownerId: string, options: { limit?: number } = {}): Promise<StoredSession[]> {
+    // Needs the composite index (ownerId ASC, createdAt DESC) in firestore.indexes.json.
+    const snapshot = await this.db
+      .collection(SESSIONS_COLLECTION)
+      .where('ownerId', '==', ownerId)
+      .orderBy('createdAt', 'desc')
+      .limit(options.limit ?? DEFAULT_LIST_LIMIT)
+      .get();
+    return snapshot.docs.map((doc) => fromSessionDoc(doc.id, doc.data())).filter((session) => session !== null);
+  }
+
+  flush(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<boolean> {
+    return this.queue.flush(timeoutMs);
+  }
+
+  close(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<boolean> {
+    return this.queue.close(timeoutMs);
+  }
+
+  private liveSession(sessionId: string): LiveSession {
+    let live = this.live.get(sessionId);
+    if (!live) {
+      // A session this instance did not create (taken over from another relay): learn it as it goes.
+      live = { model: '', turnCount: 0 };
+      this.live.set(sessionId, live);
+    }
+    return live;
+  }
+
+  private patchFields(sessionId: string, patch: SessionPatch): SessionFields {
+    const fields: SessionFields = { updatedAt: this.now() };
+    if (patch.phase !== undefined) fields.phase = patch.phase;
+    if (patch.resumptionHandle !== undefined) fields.resumptionHandle = patch.resumptionHandle;
+    if (patch.status !== undefined) fields.status = patch.status;
+    if (patch.quality) fields.quality = { ...patch.quality };
+    if (patch.latency) fields.latency = { ...patch.latency };
+    if (patch.usage) {
+      const price = priceFor(this.liveSession(sessionId).model, this.options.prices);
+      fields.usage = { ...patch.usage, estimatedCostUsd: estimateCostUsd(patch.usage, price) };
+    }
+    return fields;
+  }
+
+  private enqueue(write: SessionWrite): void {
+    if (!this.queue.enqueue(write) && write.critical) {
+      this.logger.error('write queue at its memory cap: write refused', {
+        sessionId: write.key,
+        turns: write.turns.size,
+        backlog: this.queue.backlog,
+      });
+    }
+  }
+}
+
+/** Commits queued session writes in one atomic batch; safe to repeat (deterministic ids, absolute values). */
+export async function commitSessionWrites(db: Firestore, writes: readonly SessionWrite[]): Promise<void> {
+  const batch = db.batch();
+  for (const write of writes) {
+    const sessionRef = db.collection(SESSIONS_COLLECTION).doc(write.key);
+    // Merge, so a write carrying only some fields never erases the others.
+    if (write.sessionFields) batch.set(sessionRef, write.sessionFields, { merge: true });
+    for (const [seq, turn] of write.turns) batch.set(sessionRef.collection(TURNS_COLLECTION).doc(turnDocId(seq)), turn);
+  }
+  await batch.commit();
+}

@@ -1,0 +1,103 @@
+// What a relay session persists. The relay calls the write methods on the audio path: they only enqueue and
+// never throw for Firestore trouble; reads are async and may fail (the HTTP API turns that into a 503).
+
+export const SESSION_STATUSES = ['active', 'completed', 'abandoned'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+export const SPEAKERS = ['player', 'partner', 'mc', 'audience', 'coach'] as const;
+export type Speaker = (typeof SPEAKERS)[number];
+
+export interface UsageTotals {
+  inputAudioTokens: number;
+  outputAudioTokens: number;
+  textTokens: number;
+}
+
+export interface AudioQuality {
+  framesReceived: number;
+  framesLost: number;
+  jitterP95Ms: number;
+  reconnects: number;
+}
+
+export interface LatencySummary {
+  p50Ms: number;
+  p95Ms: number;
+}
+
+export interface NewSession {
+  /** The relay's own session id when it has one; otherwise a random one is made. */
+  id?: string;
+  ownerId: string;
+  game: string;
+  /** Live model name; selects the price row for estimatedCostUsd. */
+  model: string;
+  phase?: string;
+  createdAt?: Date;
+}
+
+/** Fields a live session updates as it goes; each given group replaces the stored one whole. */
+export interface SessionPatch {
+  phase?: string;
+  resumptionHandle?: string | null;
+  status?: SessionStatus;
+  /** Running totals for the whole session (not deltas), so a repeated write cannot double count. */
+  usage?: UsageTotals;
+  quality?: AudioQuality;
+  latency?: LatencySummary;
+}
+
+export interface TurnRecord {
+  /** 0-based, dense, assigned by the session in order; it is the document id, so a retry rewrites, never adds. */
+  seq: number;
+  speaker: Speaker;
+  text: string;
+  startedAt: Date;
+  endedAt: Date;
+  /** Partner turns: end of player speech → first partner audio. */
+  voiceToVoiceMs?: number;
+  interrupted?: boolean;
+  tokens?: number;
+}
+
+export interface StoredTurn extends TurnRecord {
+  durationMs: number;
+}
+
+export interface StoredSession {
+  id: string;
+  ownerId: string;
+  game: string;
+  model: string;
+  status: SessionStatus;
+  phase: string | null;
+  resumptionHandle: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  endedAt: Date | null;
+  expireAt: Date;
+  turnCount: number;
+  usage: UsageTotals & { estimatedCostUsd: number };
+  quality: AudioQuality;
+  latency: LatencySummary | null;
+}
+
+export interface SessionStore {
+  /** Enqueues the session document; returns its id at once. */
+  createSession(init: NewSession): { id: string };
+  /** Enqueues the turn and sets the session's turnCount to seq + 1 in the same atomic write. */
+  recordTurn(sessionId: string, turn: TurnRecord): void;
+  updateSession(sessionId: string, patch: SessionPatch): void;
+  /** Final status and figures; critical, never shed. */
+  endSession(sessionId: string, end: SessionPatch & { status: 'completed' | 'abandoned'; endedAt?: Date }): void;
+  getSession(sessionId: string): Promise<StoredSession | null>;
+  getTurns(sessionId: string): Promise<StoredTurn[]>;
+  /** The owner's sessions, newest first. */
+  listSessions(ownerId: string, options?: { limit?: number }): Promise<StoredSession[]>;
+  /** Drains the write queue; false when timeoutMs passed first (Cloud Run allows 10 s after SIGTERM). */
+  flush(timeoutMs?: number): Promise<boolean>;
+  /** For /readyz: false while the backlog is at its bound (Firestore down long enough to fill it). */
+  isHealthy(): boolean;
+  readonly backlog: number;
+  close(timeoutMs?: number): Promise<boolean>;
+}
