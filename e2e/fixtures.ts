@@ -51,3 +51,27 @@ export async function startScene(page: Page): Promise<void> {
 export function transcriptEntries(page: Page, speaker: 'player' | 'partner') {
   return page.getByRole('log', { name: 'Transcript' }).locator(`[data-speaker="${speaker}"]`);
 }
+
+export interface PlayedTurn {
+  turnId: number;
+  playedMs: number;
+  rms: number;
+}
+
+/** What the partner's audio actually did on the speakers (null once the scene has ended). */
+export async function playback(
+  page: Page,
+): Promise<{ playedTurns: PlayedTurn[]; lastInterruptToSilenceMs: number | null }> {
+  return page.evaluate(() => {
+    const stats = (
+      window as unknown as {
+        __improv: { playerStats: null | { playedTurns: PlayedTurn[]; lastInterruptToSilenceMs: number | null } };
+      }
+    ).__improv.playerStats;
+    return stats ?? { playedTurns: [], lastInterruptToSilenceMs: null };
+  });
+}
+
+/** A partner reply counts as audible when at least this much was played at this RMS or more. */
+export const AUDIBLE_MIN_PLAYED_MS = 500;
+export const AUDIBLE_MIN_RMS = 0.01;

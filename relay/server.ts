@@ -8,6 +8,7 @@ import { createHttpServer } from './http/http-server.js';
 import { Router } from './http/router.js';
 import { createRtcOfferHandler } from './http/rtc-offer-route.js';
 import { createStaticHandler } from './http/static-files.js';
+import { attachWebSocketTransport } from './http/websocket-connection.js';
 import { createGeminiUpstreamFactory } from './live/gemini-upstream.js';
 import type { UpstreamFactory, UpstreamOptions } from './live/upstream.js';
 import { createLogger, type Logger } from './log.js';
@@ -105,6 +106,11 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
   options.routes?.(router);
 
   const server = createHttpServer(router, createStaticHandler(config.staticDir), logger);
+  const detachWebSocket = attachWebSocketTransport(server, {
+    sessions,
+    audioHighWatermarkBytes: config.audioHighWatermarkBytes,
+    logger,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -127,6 +133,7 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
       closing ??= (async () => {
         sessions.drain();
         for (const peer of [...peers]) peer.close('relay closing');
+        detachWebSocket();
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       })();

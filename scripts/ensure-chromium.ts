@@ -3,7 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { findChromium } from './chromium.js';
 
 function run(command: string, args: string[]): boolean {
-  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const result = spawnSync(command, args, {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   return result.status === 0;
 }
 
@@ -21,7 +24,8 @@ const sudo = isRoot ? [] : ['sudo', '-n'];
 console.log('chromium not found; installing Debian package `chromium` …');
 const [head, ...rest] = [...sudo, 'apt-get'];
 const ok =
-  run(head ?? 'apt-get', [...rest, 'update', '-qq']) && run(head ?? 'apt-get', [...rest, 'install', '-y', '-qq', 'chromium']);
+  run(head ?? 'apt-get', [...rest, 'update', '-qq']) &&
+  run(head ?? 'apt-get', [...rest, 'install', '-y', '-qq', 'chromium']);
 const installed = findChromium();
 if (!ok || !installed) {
   console.error(

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Firestore, Timestamp } from '@google-cloud/firestore';
+import { FieldValue, type Firestore, Timestamp } from '@google-cloud/firestore';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnFirestoreEmulator } from '../relay/store/emulator-process.js';
 import { createFirestore } from '../relay/store/firestore.js';
@@ -90,7 +90,7 @@ describe('startFirestoreEmulator (in process)', () => {
 });
 
 describe('firestore-emulator CLI (child process)', () => {
-  it('prints one listening line, and data survives SIGTERM and even SIGKILL after the snapshot delay', async () => {
+  it('prints one listening line, and data survives SIGTERM and even SIGKILL right after a write', async () => {
     const dataDir = tempDataDir();
     const first = await spawnFirestoreEmulator({ port: 0, dataDir });
     expect(first.host).toBe(`127.0.0.1:${first.port}`);
@@ -105,13 +105,16 @@ describe('firestore-emulator CLI (child process)', () => {
     expect(second.port).toBe(first.port);
     const db2 = createFirestore({ emulatorHost: second.host, projectId: 'emulator-test' });
     await expectSample(db2);
-    const snapshotPath = join(dataDir, 'snapshot.json');
-    const before = statSync(snapshotPath).mtimeMs;
-    await db2.collection('sessions').doc('s2').set({ text: 'written before a hard kill' });
-    await waitFor(
-      () => statSync(snapshotPath).mtimeMs > before && readFileSync(snapshotPath, 'utf8').length > 0,
-      5_000,
-    );
+    // Changes are journaled as they happen; a hard kill right after them must not lose them.
+    const journalPath = join(dataDir, 'journal.ndjson');
+    await db2.collection('sessions').doc('s2').set({ text: 'written before a hard kill', turnCount: 1 });
+    await db2
+      .collection('sessions')
+      .doc('s2')
+      .update({ turnCount: FieldValue.increment(2) });
+    await db2.collection('sessions').doc('gone').set({ text: 'deleted before the kill' });
+    await db2.collection('sessions').doc('gone').delete();
+    await waitFor(() => readFileSync(journalPath, 'utf8').includes('"deleted":true'), 5_000);
     await db2.terminate();
     await second.stop('SIGKILL');
 
@@ -119,7 +122,13 @@ describe('firestore-emulator CLI (child process)', () => {
     const db3 = createFirestore({ emulatorHost: third.host, projectId: 'emulator-test' });
     try {
       await expectSample(db3);
-      expect((await db3.collection('sessions').doc('s2').get()).data()).toEqual({ text: 'written before a hard kill' });
+      expect((await db3.collection('sessions').doc('s2').get()).data()).toEqual({
+        text: 'written before a hard kill',
+        turnCount: 3,
+      });
+      expect((await db3.collection('sessions').doc('gone').get()).exists).toBe(false);
+      // Start compacts: the journal was folded into the snapshot.
+      expect(readFileSync(join(dataDir, 'journal.ndjson'), 'utf8')).toBe('');
     } finally {
       await db3.terminate();
       await third.stop();

@@ -3,12 +3,12 @@
 //
 //   node --import tsx scripts/firestore-emulator.ts --port 8081 --data .data/firestore
 //   → prints {"event":"listening","host":"127.0.0.1:8081"} and serves until SIGTERM/SIGINT.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Document } from '@firestore-emulator/proto/dist/google/firestore/v1/document.js';
 import { Write } from '@firestore-emulator/proto/dist/google/firestore/v1/write.js';
-import { FirestoreServer, type FirestoreState } from '@firestore-emulator/server';
+import { FirestoreServer, type FirestoreState, type FirestoreStateDocument } from '@firestore-emulator/server';
 import { type Server, ServerCredentials } from '@grpc/grpc-js';
 
 export interface FirestoreEmulatorOptions {
@@ -16,30 +16,37 @@ export interface FirestoreEmulatorOptions {
   host?: '127.0.0.1';
   /** 0 (default) picks a free port. */
   port?: number;
-  /** Folder holding snapshot.json; omitted = nothing is saved (tests that want a throwaway database). */
+  /** Folder holding snapshot.json + journal.ndjson; omitted = nothing is saved (a throwaway database). */
   dataDir?: string;
-  /** How long after a change the snapshot is written; bounds what a hard kill (SIGKILL) can lose. */
-  snapshotDelayMs?: number;
 }
 
 export interface FirestoreEmulator {
   /** 'host:port', the form FIRESTORE_EMULATOR_HOST and the client's `host` setting take. */
   host: string;
   port: number;
-  /** Saves the snapshot now (awaits nothing on disk beyond a synchronous rename). */
+  /** Writes a full snapshot now and empties the journal (compaction). */
   saveNow(): void;
   stop(): Promise<void>;
 }
 
 const SNAPSHOT_FILE = 'snapshot.json';
+const JOURNAL_FILE = 'journal.ndjson';
 const SNAPSHOT_VERSION = 1;
-const DEFAULT_SNAPSHOT_DELAY_MS = 100;
+/** The journal is folded into a fresh snapshot once it holds this many changes (and at every start/stop). */
+const JOURNAL_COMPACT_LINES = 20_000;
 const GRACEFUL_STOP_MS = 1_000;
 
 interface SnapshotDocument {
   updateTimeMs: number;
   /** The document as Firestore's own protobuf (google.firestore.v1.Document), base64: lossless for every type. */
   documentB64: string;
+}
+/** One journal line: a document's state after a change, or its deletion. */
+interface JournalEntry {
+  path: string;
+  updateTimeMs?: number;
+  documentB64?: string;
+  deleted?: true;
 }
 interface SnapshotFile {
   version: number;
@@ -62,6 +69,21 @@ function collectDocumentPaths(node: unknown, out: string[]): void {
   }
 }
 
+function encodeDocument(doc: FirestoreStateDocument): SnapshotDocument {
+  if (!doc.metadata.hasExist) throw new Error(`cannot save missing document ${doc.getPath()}`);
+  return {
+    updateTimeMs: doc.metadata.updatedAt.getTime(),
+    documentB64: Buffer.from(doc.toV1Document().serializeBinary()).toString('base64'),
+  };
+}
+
+function replayDocument(state: FirestoreState, saved: SnapshotDocument): void {
+  const stored = Document.deserializeBinary(Buffer.from(saved.documentB64, 'base64'));
+  // The package rejects writes that carry create/update times, so only name and fields are replayed.
+  const update = new Document({ name: stored.name, fields: stored.fields });
+  state.writeV1Document(new Date(saved.updateTimeMs), new Write({ update }));
+}
+
 export function snapshotState(state: FirestoreState): SnapshotFile {
   const paths: string[] = [];
   collectDocumentPaths(state.toJSON(), paths);
@@ -69,10 +91,7 @@ export function snapshotState(state: FirestoreState): SnapshotFile {
   for (const path of paths) {
     const doc = state.getDocument(path);
     if (!doc.metadata.hasExist) continue;
-    documents.push({
-      updateTimeMs: doc.metadata.updatedAt.getTime(),
-      documentB64: Buffer.from(doc.toV1Document().serializeBinary()).toString('base64'),
-    });
+    documents.push(encodeDocument(doc));
   }
   return { version: SNAPSHOT_VERSION, savedAt: new Date().toISOString(), documents };
 }
@@ -83,12 +102,7 @@ export function restoreState(state: FirestoreState, snapshot: SnapshotFile): num
       `Firestore snapshot version ${snapshot.version} is not ${SNAPSHOT_VERSION}; move the data folder aside.`,
     );
   }
-  for (const saved of snapshot.documents) {
-    const stored = Document.deserializeBinary(Buffer.from(saved.documentB64, 'base64'));
-    // The package rejects writes that carry create/update times, so only name and fields are replayed.
-    const update = new Document({ name: stored.name, fields: stored.fields });
-    state.writeV1Document(new Date(saved.updateTimeMs), new Write({ update }));
-  }
+  for (const saved of snapshot.documents) replayDocument(state, saved);
   return snapshot.documents.length;
 }
 
@@ -112,6 +126,33 @@ function writeSnapshot(dataDir: string, snapshot: SnapshotFile): void {
   renameSync(temp, target);
 }
 
+/** Replays journal lines in order; a torn last line (killed mid-append) is ignored. Returns lines applied. */
+function replayJournal(state: FirestoreState, dataDir: string): number {
+  let text: string;
+  try {
+    text = readFileSync(join(dataDir, JOURNAL_FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
+  let applied = 0;
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    let entry: JournalEntry;
+    try {
+      entry = JSON.parse(line) as JournalEntry;
+    } catch {
+      continue;
+    }
+    if (entry.deleted) state.writeV1Document(new Date(), new Write({ delete: entry.path }));
+    else if (entry.documentB64 && entry.updateTimeMs !== undefined) {
+      replayDocument(state, { updateTimeMs: entry.updateTimeMs, documentB64: entry.documentB64 });
+    }
+    applied += 1;
+  }
+  return applied;
+}
+
 function bindLoopback(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolvePort, reject) => {
     server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, boundPort) => {
@@ -124,7 +165,6 @@ function bindLoopback(server: Server, host: string, port: number): Promise<numbe
 export async function startFirestoreEmulator(options: FirestoreEmulatorOptions = {}): Promise<FirestoreEmulator> {
   const host = options.host ?? '127.0.0.1';
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
-  const snapshotDelayMs = options.snapshotDelayMs ?? DEFAULT_SNAPSHOT_DELAY_MS;
   const emulator = new FirestoreServer();
   // FirestoreServer.start() binds 0.0.0.0; we bind its gRPC server ourselves so it listens on loopback only.
   const grpcServer = (emulator as unknown as { server: Server }).server;
@@ -132,23 +172,45 @@ export async function startFirestoreEmulator(options: FirestoreEmulatorOptions =
     throw new Error('@firestore-emulator/server changed shape: no gRPC server to bind; pin the tested version.');
   }
 
+  let saveNow = (): void => {};
   if (dataDir) {
-    const snapshot = readSnapshot(dataDir);
+    const dir = dataDir;
+    const snapshot = readSnapshot(dir);
     if (snapshot) restoreState(emulator.state, snapshot);
-  }
+    replayJournal(emulator.state, dir);
+    let journalLines = 0;
+    const dirtyPaths = new Set<string>();
+    saveNow = (): void => {
+      dirtyPaths.clear();
+      writeSnapshot(dir, snapshotState(emulator.state));
+      writeFileSync(join(dir, JOURNAL_FILE), '');
+      journalLines = 0;
+    };
+    saveNow();
 
-  let saveTimer: NodeJS.Timeout | undefined;
-  const saveNow = (): void => {
-    if (saveTimer) clearTimeout(saveTimer);
-    saveTimer = undefined;
-    if (dataDir) writeSnapshot(dataDir, snapshotState(emulator.state));
-  };
-  const scheduleSave = (): void => {
-    if (!dataDir || saveTimer) return;
-    saveTimer = setTimeout(saveNow, snapshotDelayMs);
-  };
-  for (const event of ['create-document', 'update-document', 'delete-document', 'clear-all-projects'] as const) {
-    emulator.state.emitter.on(event, scheduleSave);
+    // Each change is journaled once the write that made it is done (transforms such as increments are applied
+    // after the change event), so a kill loses at most the changes of the current tick.
+    const appendJournal = (): void => {
+      if (dirtyPaths.size === 0) return;
+      const lines: string[] = [];
+      for (const path of dirtyPaths) {
+        const doc = emulator.state.getDocument(path);
+        const entry: JournalEntry = doc.metadata.hasExist ? { path, ...encodeDocument(doc) } : { path, deleted: true };
+        lines.push(JSON.stringify(entry));
+      }
+      dirtyPaths.clear();
+      appendFileSync(join(dir, JOURNAL_FILE), `${lines.join('\n')}\n`);
+      journalLines += lines.length;
+      if (journalLines >= JOURNAL_COMPACT_LINES) saveNow();
+    };
+    const markDirty = ({ document }: { document: FirestoreStateDocument }): void => {
+      if (dirtyPaths.size === 0) setImmediate(appendJournal);
+      dirtyPaths.add(document.getPath());
+    };
+    emulator.state.emitter.on('create-document', markDirty);
+    emulator.state.emitter.on('update-document', markDirty);
+    emulator.state.emitter.on('delete-document', markDirty);
+    emulator.state.emitter.on('clear-all-projects', () => saveNow());
   }
 
   const port = await bindLoopback(grpcServer, host, options.port ?? 0);

@@ -23,7 +23,11 @@ export type PlaybackOutMessage =
   /** The first sample of a turn was rendered at context sample `frame`. */
   | { type: 'started'; turnId: number; frame: number }
   /** A chunk reached the audio thread after (part of) its slot had already played. */
-  | { type: 'late'; turnId: number; lateSamples: number };
+  | { type: 'late'; turnId: number; lateSamples: number }
+  /** What a turn has put out so far: sample count and sum of squares, so the page can tell audible from silent. */
+  | { type: 'energy'; turnId: number; samples: number; sumSquares: number }
+  /** A `clear` took effect on the audio thread at context sample `frame`. */
+  | { type: 'cleared'; frame: number };
 
 interface Chunk {
   turnId: number;
@@ -33,6 +37,7 @@ interface Chunk {
 }
 
 const FADE_OUT_SAMPLES = 96; // 2 ms at 48 kHz: enough to avoid a click when cut mid-wave
+const ENERGY_REPORT_SAMPLES = 4_800; // report output energy every ~100 ms of a turn
 
 class PartnerPlaybackProcessor extends AudioWorkletProcessor {
   /** Sorted by startFrame. */
@@ -40,6 +45,7 @@ class PartnerPlaybackProcessor extends AudioWorkletProcessor {
   private lastStartedTurnId: number | null = null;
   private lastSample = 0;
   private fadeFrom: number | null = null;
+  private energy = { turnId: -1, samples: 0, sumSquares: 0 };
 
   constructor(options: AudioWorkletNodeOptions) {
     super(options);
@@ -51,6 +57,8 @@ class PartnerPlaybackProcessor extends AudioWorkletProcessor {
       this.chunks = [];
       this.lastStartedTurnId = null;
       this.fadeFrom = this.lastSample;
+      this.reportEnergy();
+      this.post({ type: 'cleared', frame: currentFrame });
       return;
     }
     const chunk: Chunk = { ...message, rendered: false };
@@ -92,10 +100,30 @@ class PartnerPlaybackProcessor extends AudioWorkletProcessor {
           this.post({ type: 'started', turnId: chunk.turnId, frame: from });
         }
       }
-      out.set(chunk.samples.subarray(from - chunk.startFrame, to - chunk.startFrame), from - blockStart);
+      const played = chunk.samples.subarray(from - chunk.startFrame, to - chunk.startFrame);
+      out.set(played, from - blockStart);
+      this.countEnergy(chunk.turnId, played);
     }
     this.lastSample = out[out.length - 1] ?? 0;
     return true;
+  }
+
+  private countEnergy(turnId: number, played: Float32Array): void {
+    if (this.energy.turnId !== turnId) {
+      this.reportEnergy();
+      this.energy.turnId = turnId;
+    }
+    let sumSquares = 0;
+    for (let i = 0; i < played.length; i += 1) sumSquares += (played[i] ?? 0) ** 2;
+    this.energy.samples += played.length;
+    this.energy.sumSquares += sumSquares;
+    if (this.energy.samples >= ENERGY_REPORT_SAMPLES) this.reportEnergy();
+  }
+
+  private reportEnergy(): void {
+    const { turnId, samples, sumSquares } = this.energy;
+    if (samples > 0) this.post({ type: 'energy', turnId, samples, sumSquares });
+    this.energy = { turnId, samples: 0, sumSquares: 0 };
   }
 
   private post(message: PlaybackOutMessage): void {

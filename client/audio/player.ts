@@ -20,13 +20,27 @@ export interface PlayerEvents {
   onTurnDrained(turnId: number): void;
 }
 
+export interface PlayedTurn {
+  turnId: number;
+  /** Audio actually rendered for this turn. */
+  playedMs: number;
+  /** RMS of what was rendered (0..1): tells a spoken reply from silence. */
+  rms: number;
+}
+
 export interface PlayerStats {
   bufferedMs: number;
   targetMs: number;
   underruns: number;
   lateFrames: number;
   concealedMs: number;
+  /** Every turn that reached the speakers, oldest first (bounded). */
+  playedTurns: PlayedTurn[];
+  /** Time from the last interrupt() to silence on the audio thread, or null before any. */
+  lastInterruptToSilenceMs: number | null;
 }
+
+const MAX_PLAYED_TURNS = 64;
 
 export interface Player {
   /** A downlink frame already parsed with shared/frame.ts decodeFrame (streamId = partner turnId). */
@@ -101,6 +115,9 @@ export async function createPlayer(events: PlayerEvents): Promise<Player> {
   let decodeCounter = 0;
   let epoch = 0;
   let workletLateFrames = 0;
+  const playedTurns = new Map<number, { samples: number; sumSquares: number }>();
+  let interruptAtFrame: number | null = null;
+  let lastInterruptToSilenceMs: number | null = null;
   let closed = false;
 
   const post = (message: PlaybackInMessage, transfer: Transferable[] = []) => node.port.postMessage(message, transfer);
@@ -148,6 +165,16 @@ export async function createPlayer(events: PlayerEvents): Promise<Player> {
     const message = event.data;
     if (message.type === 'started') events.onTurnAudible(message.turnId);
     else if (message.type === 'late') workletLateFrames += 1;
+    else if (message.type === 'energy') {
+      const turn = playedTurns.get(message.turnId) ?? { samples: 0, sumSquares: 0 };
+      turn.samples += message.samples;
+      turn.sumSquares += message.sumSquares;
+      playedTurns.set(message.turnId, turn);
+      if (playedTurns.size > MAX_PLAYED_TURNS) playedTurns.delete(playedTurns.keys().next().value as number);
+    } else if (message.type === 'cleared' && interruptAtFrame !== null) {
+      lastInterruptToSilenceMs = (Math.max(0, message.frame - interruptAtFrame) / context.sampleRate) * 1000;
+      interruptAtFrame = null;
+    }
   };
 
   const timer = setInterval(() => {
@@ -164,6 +191,7 @@ export async function createPlayer(events: PlayerEvents): Promise<Player> {
     interrupt() {
       const cut = jitterBuffer.interrupt(nowMs());
       epoch += 1;
+      interruptAtFrame = Math.round(context.currentTime * context.sampleRate);
       post({ type: 'clear' });
       return cut;
     },
@@ -172,7 +200,19 @@ export async function createPlayer(events: PlayerEvents): Promise<Player> {
     },
     stats() {
       const { bufferedMs, targetMs, underruns, lateFrames, concealedMs } = jitterBuffer.stats(nowMs());
-      return { bufferedMs, targetMs, underruns, lateFrames: lateFrames + workletLateFrames, concealedMs };
+      return {
+        bufferedMs,
+        targetMs,
+        underruns,
+        lateFrames: lateFrames + workletLateFrames,
+        concealedMs,
+        playedTurns: [...playedTurns].map(([turnId, { samples, sumSquares }]) => ({
+          turnId,
+          playedMs: (samples / context.sampleRate) * 1000,
+          rms: samples > 0 ? Math.sqrt(sumSquares / samples) : 0,
+        })),
+        lastInterruptToSilenceMs,
+      };
     },
     async close() {
       if (closed) return;

@@ -5,7 +5,7 @@ import { PROTOCOL_VERSION } from '../../shared/constants.js';
 import { decodeFrame, FrameError } from '../../shared/frame.js';
 import type { RelayMessage } from '../../shared/protocol.js';
 import type { Player } from '../audio/player.js';
-import { type AppStores, pushTranscript } from '../store/stores.js';
+import { type AppStores, markTranscriptInterrupted, pushTranscript } from '../store/stores.js';
 import type { TurnGate } from './turn-gate.js';
 import { messageForRelayError, type UserMessage, userMessage } from './user-messages.js';
 
@@ -54,6 +54,7 @@ export function handleRelayMessage(context: InboundContext, message: RelayMessag
     case 'partner.start':
       return;
     case 'partner.end': {
+      if (message.interrupted) markTranscriptInterrupted(context.stores, message.turnId);
       const player = context.player();
       // The relay cut the turn short (e.g. the model heard the player): stop it here too.
       if (message.interrupted && player?.speakingTurnId === message.turnId) {

@@ -97,7 +97,15 @@ export class FakePlayer implements Player {
     return { turnId, playedMs: turnId === null ? 0 : this.playedMsAtInterrupt };
   }
   stats() {
-    return { bufferedMs: 40, targetMs: 50, underruns: 0, lateFrames: 0, concealedMs: 0 };
+    return {
+      bufferedMs: 40,
+      targetMs: 50,
+      underruns: 0,
+      lateFrames: 0,
+      concealedMs: 0,
+      playedTurns: [],
+      lastInterruptToSilenceMs: null,
+    };
   }
   close(): Promise<void> {
     this.closed = true;

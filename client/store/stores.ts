@@ -7,6 +7,7 @@ import {
   applyTranscriptUpdate,
   EMPTY_TRANSCRIPT,
   finalizeAll,
+  markInterrupted,
   type TranscriptState,
   type TranscriptUpdate,
 } from './transcript-reducer.js';
@@ -45,6 +46,10 @@ export function dispatchScene(stores: AppStores, event: SceneEvent): void {
 
 export function pushTranscript(stores: AppStores, update: TranscriptUpdate): void {
   stores.transcript.setState((state) => applyTranscriptUpdate(state, update), true);
+}
+
+export function markTranscriptInterrupted(stores: AppStores, turnId: number): void {
+  stores.transcript.setState((state) => markInterrupted(state, turnId), true);
 }
 
 export function closeTranscript(stores: AppStores): void {

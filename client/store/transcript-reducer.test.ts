@@ -4,6 +4,7 @@ import {
   EMPTY_TRANSCRIPT,
   finalizeAll,
   MAX_TRANSCRIPT_ENTRIES,
+  markInterrupted,
   type TranscriptState,
   type TranscriptUpdate,
 } from './transcript-reducer.js';
@@ -79,5 +80,25 @@ describe('applyTranscriptUpdate', () => {
     expect(texts(state)).toEqual(['partner#1:cut.']);
     const next = applyTranscriptUpdate(state, { speaker: 'partner', streamId: 1, text: 'new', final: false });
     expect(next.entries).toHaveLength(2);
+  });
+});
+
+describe('markInterrupted', () => {
+  it('marks the latest partner entry of that turn and keeps its text', () => {
+    let state = applyTranscriptUpdate(EMPTY_TRANSCRIPT, {
+      speaker: 'partner',
+      streamId: 4,
+      text: 'Yes, and the',
+      final: false,
+    });
+    state = applyTranscriptUpdate(state, { speaker: 'player', streamId: 4, text: 'Stop!', final: true });
+    state = markInterrupted(state, 4);
+    expect(state.entries[0]).toMatchObject({ speaker: 'partner', text: 'Yes, and the', interrupted: true });
+    expect(state.entries[1]?.interrupted).toBeUndefined();
+  });
+
+  it('leaves the transcript alone when the turn has no entry', () => {
+    const state = applyTranscriptUpdate(EMPTY_TRANSCRIPT, { speaker: 'partner', streamId: 1, text: 'Hi', final: true });
+    expect(markInterrupted(state, 2)).toBe(state);
   });
 });

@@ -9,6 +9,8 @@ export interface TranscriptEntry {
   streamId: number;
   text: string;
   final: boolean;
+  /** The partner's turn was cut short (barge-in). */
+  interrupted?: boolean;
 }
 
 export interface TranscriptUpdate {
@@ -55,6 +57,22 @@ export function applyTranscriptUpdate(state: TranscriptState, update: Transcript
 export function finalizeAll(state: TranscriptState): TranscriptState {
   if (state.entries.every((entry) => entry.final)) return state;
   return { ...state, entries: state.entries.map((entry) => (entry.final ? entry : { ...entry, final: true })) };
+}
+
+/** Marks the partner turn `streamId` as cut short; its text so far stays. */
+export function markInterrupted(state: TranscriptState, streamId: number): TranscriptState {
+  let index = -1;
+  for (let i = state.entries.length - 1; i >= 0; i--) {
+    const entry = state.entries[i]!;
+    if (entry.speaker === 'partner' && entry.streamId === streamId) {
+      index = i;
+      break;
+    }
+  }
+  if (index < 0) return state;
+  const entries = state.entries.slice();
+  entries[index] = { ...entries[index]!, interrupted: true };
+  return { ...state, entries };
 }
 
 function findOpenEntry(entries: readonly TranscriptEntry[], speaker: Speaker, streamId: number): number {

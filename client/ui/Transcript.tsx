@@ -64,6 +64,7 @@ export function Transcript() {
               key={entry.key}
               data-speaker={entry.speaker}
               data-final={entry.final ? 'true' : 'false'}
+              data-interrupted={entry.interrupted ? 'true' : undefined}
               className={`max-w-[85%] rounded-2xl border px-3 py-2 text-sm leading-relaxed sm:text-base ${SPEAKER_STYLES[entry.speaker]} ${entry.final ? '' : 'opacity-75'}`}
             >
               <span className="mr-2 text-xs font-semibold uppercase tracking-wider opacity-70">
@@ -71,6 +72,7 @@ export function Transcript() {
                 <span className="sr-only">:</span>
               </span>
               <span>{entry.text}</span>
+              {entry.interrupted ? <span className="ml-1 text-xs opacity-70">(cut off)</span> : null}
             </div>
           ))
         )}

@@ -249,7 +249,7 @@ export class Session {
       onTurnComplete: () => {
         const turn = this.downlink.finishTurn();
         if (turn) this.send({ type: 'partner.end', turnId: turn.turnId, interrupted: false });
-        this.turns.finalizeAll(false, turn ?? undefined);
+        this.turns.finalizeAll(false);
       },
       onInterrupted: () => this.cutPartnerTurn(false),
       onUsage: (usage: UpstreamUsage) => this.notify((o) => o.onUsage?.({ sessionId: this.id, usage, at: new Date() })),

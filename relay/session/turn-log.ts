@@ -108,7 +108,7 @@ export class TurnLog {
   }
 
   /** The upstream finished a turn: the partner's text is final, and so is the player's it answered. */
-  finalizeAll(interrupted: boolean, _finished?: PartnerTurn): void {
+  finalizeAll(interrupted: boolean): void {
     if (this.partner) this.finalizePartner(interrupted);
     // A player still speaking keeps their turn open; their transcript may still grow.
     if (this.player?.endedAt) this.finalizePlayer();

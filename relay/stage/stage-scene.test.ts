@@ -27,7 +27,7 @@ describe('StageScene', () => {
       'support',
       'fallible',
       'fallible',
-      'fallible',
+      'closing',
       'ended',
       'ended',
     ]);

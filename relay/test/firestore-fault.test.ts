@@ -55,12 +55,12 @@ describe('Firestore outage mid-scene', () => {
 
     await first.stop('SIGTERM');
 
-    // The scene goes on: each turn is acknowledged at once (enqueue never waits for Firestore).
+    // The scene goes on: each turn is acknowledged synchronously, in memory (enqueue never waits for Firestore).
     for (let seq = 5; seq < 9; seq++) {
-      const startedMs = performance.now();
-      store.recordTurn(id, turn(seq));
+      const before = store.backlog;
+      expect(store.recordTurn(id, turn(seq))).toBeUndefined();
+      expect(store.backlog).toBeGreaterThan(before);
       store.updateSession(id, { usage: { inputAudioTokens: seq * 100, outputAudioTokens: seq * 80, textTokens: seq } });
-      expect(performance.now() - startedMs).toBeLessThan(5);
     }
     // A commit fails within the client's commit budget (COMMIT_BUDGET_MS) and the queue starts backing off.
     await waitFor(() => store.stats.retries >= 1, 10_000, 'a failed commit to be retried');

@@ -1,0 +1,121 @@
+// The WebSocket fallback for browsers whose ICE cannot connect (Cloud Run takes no inbound UDP): one socket at
+// /api/ws carries the same traffic as the two data channels. Text messages = `control` JSON; binary = audio frames.
+// Downlink audio keeps the lossy rule: above the watermark a frame is dropped and counted, never queued.
+
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import { MAX_CONTROL_MESSAGE_BYTES } from '../../shared/constants.js';
+import type { RelayMessage } from '../../shared/protocol.js';
+import type { Logger } from '../log.js';
+import type { ClientConnection } from '../session/connection.js';
+import type { SessionManager } from '../session/session-manager.js';
+
+export const WEBSOCKET_PATH = '/api/ws';
+/** Larger than any control message or frame; a bigger message closes the socket (1009). */
+const MAX_WS_MESSAGE_BYTES = MAX_CONTROL_MESSAGE_BYTES * 4;
+
+export class WebSocketClientConnection implements ClientConnection {
+  readonly kind = 'websocket' as const;
+  readonly id = randomUUID();
+  framesDropped = 0;
+  private controlListener: ((raw: string | Uint8Array) => void) | null = null;
+  private audioListener: ((frame: Uint8Array) => void) | null = null;
+  private readonly closeListeners: Array<(reason: string) => void> = [];
+  private closed = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly highWatermarkBytes: number,
+    private readonly logger: Logger,
+  ) {
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      try {
+        if (isBinary) this.audioListener?.(toBytes(data));
+        else this.controlListener?.(toBytes(data).toString());
+      } catch (error) {
+        this.logger.error('websocket handler failed', { connectionId: this.id, error });
+      }
+    });
+    socket.on('close', (code, reason) => this.markClosed(`websocket closed ${code} ${reason.toString()}`.trim()));
+    socket.on('error', (error) => this.logger.debug('websocket error', { connectionId: this.id, error }));
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  sendControl(message: RelayMessage): void {
+    if (!this.closed) this.socket.send(JSON.stringify(message));
+  }
+
+  sendAudio(frame: Uint8Array): boolean {
+    if (this.closed || this.socket.bufferedAmount > this.highWatermarkBytes) {
+      this.framesDropped++;
+      return false;
+    }
+    this.socket.send(frame, { binary: true });
+    return true;
+  }
+
+  onControl(listener: (raw: string | Uint8Array) => void): void {
+    this.controlListener = listener;
+  }
+
+  onAudio(listener: (frame: Uint8Array) => void): void {
+    this.audioListener = listener;
+  }
+
+  onClose(listener: (reason: string) => void): void {
+    if (this.closed) listener('closed');
+    else this.closeListeners.push(listener);
+  }
+
+  close(reason: string): void {
+    if (this.closed) return;
+    // Close frames carry at most 123 bytes of reason.
+    this.socket.close(1000, Buffer.from(reason).subarray(0, 123).toString());
+    this.markClosed(reason);
+  }
+
+  private markClosed(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const listener of this.closeListeners.splice(0)) listener(reason);
+  }
+}
+
+function toBytes(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+}
+
+/** Accepts WebSocket upgrades on /api/ws and hands each socket to the session handshake. */
+export function attachWebSocketTransport(
+  server: Server,
+  options: { sessions: SessionManager; audioHighWatermarkBytes: number; logger: Logger },
+): () => void {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
+  const onUpgrade: Parameters<Server['on']>[1] = (request, socket, head) => {
+    const path = new URL(request.url ?? '/', 'http://relay').pathname;
+    if (path !== WEBSOCKET_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const { sessions } = options;
+    if (sessions.isDraining || !sessions.hasCapacity()) {
+      const code = sessions.isDraining ? 'relay.draining' : 'session.limit';
+      socket.end(`HTTP/1.1 503 Service Unavailable\r\nX-Error-Code: ${code}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      sessions.accept(new WebSocketClientConnection(ws, options.audioHighWatermarkBytes, options.logger));
+    });
+  };
+  server.on('upgrade', onUpgrade);
+  return () => {
+    server.off('upgrade', onUpgrade);
+    for (const client of wss.clients) client.terminate();
+    wss.close();
+  };
+}
