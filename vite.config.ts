@@ -18,13 +18,14 @@ const VAD_ASSET_PREFIX = '/vad/';
 function vadAssetFiles(): Map<string, string> {
   const files = new Map<string, string>();
   const vadDir = path.join(repoRoot, 'node_modules/@ricky0123/vad-web/dist');
-  for (const name of ['silero_vad_v5.onnx', 'silero_vad_legacy.onnx', 'vad.worklet.bundle.min.js']) {
+  // Only what client/audio loads: the v5 model, and onnxruntime-web/wasm's plain SIMD build (no JSEP/WebGPU).
+  for (const name of ['silero_vad_v5.onnx']) {
     files.set(name, path.join(vadDir, name));
   }
   const ortDir = path.join(repoRoot, 'node_modules/onnxruntime-web/dist');
   if (existsSync(ortDir)) {
     for (const name of readdirSync(ortDir)) {
-      if (/^ort-wasm-simd-threaded.*\.(wasm|mjs)$/.test(name)) files.set(name, path.join(ortDir, name));
+      if (/^ort-wasm-simd-threaded\.(wasm|mjs)$/.test(name)) files.set(name, path.join(ortDir, name));
     }
   }
   return files;
@@ -78,19 +79,19 @@ export default defineConfig({
   server: {
     host: '127.0.0.1',
     proxy: {
+      '/api/ws': { target: relayUrl, ws: true },
       '/api': relayUrl,
       '/healthz': relayUrl,
       '/readyz': relayUrl,
-      '/ws': { target: relayUrl, ws: true },
     },
   },
   preview: {
     host: '127.0.0.1',
     proxy: {
+      '/api/ws': { target: relayUrl, ws: true },
       '/api': relayUrl,
       '/healthz': relayUrl,
       '/readyz': relayUrl,
-      '/ws': { target: relayUrl, ws: true },
     },
   },
 });

@@ -1,8 +1,8 @@
 // Speech for the benchmark, encoded ONCE at startup: 16 kHz, 20 ms Opus frames at UPLINK_BITRATE_BPS, exactly as
 // the browser sends them (relay/test/speech.ts does the WAV reading and encoding).
 import { readFileSync } from 'node:fs';
-import { OPUS_FRAME_MS, VAD_PRE_SPEECH_PAD_MS, VAD_REDEMPTION_MS } from '../shared/constants.js';
 import { encodeSpeech, FIXTURES_DIR, fixtureSpeech16k, readWav } from '../relay/test/speech.js';
+import { OPUS_FRAME_MS, VAD_PRE_SPEECH_PAD_MS, VAD_REDEMPTION_MS } from '../shared/constants.js';
 
 interface Manifest {
   files: Record<string, { speech: Array<[number, number]> }>;
@@ -20,7 +20,11 @@ function readManifest(): Manifest {
 
 function clip(name: string, startS: number, endS: number): SpeechClip {
   const packets = encodeSpeech(fixtureSpeech16k(name, startS, endS));
-  return { name: `${name}@${startS.toFixed(2)}-${endS.toFixed(2)}s`, packets, durationMs: packets.length * OPUS_FRAME_MS };
+  return {
+    name: `${name}@${startS.toFixed(2)}-${endS.toFixed(2)}s`,
+    packets,
+    durationMs: packets.length * OPUS_FRAME_MS,
+  };
 }
 
 function durationS(name: string): number {

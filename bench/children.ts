@@ -1,6 +1,7 @@
 // Child processes of the benchmark: the Live emulator and the relay, each on its own event loop so the relay's
 // CPU and RSS are its own. Every child is killed when the bench exits, fails or is interrupted.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -12,22 +13,22 @@ const LOOPBACK = '127.0.0.1';
 
 const children = new Set<ChildProcess>();
 
-/** SIGTERM every child still running, SIGKILL after `graceMs`; resolves once all exited. */
+/**
+ * SIGTERM every child still running, newest first (the relay before the emulator it depends on, so it never sees
+ * its upstream vanish), SIGKILL after `graceMs` each.
+ */
 export async function killChildren(graceMs = 3_000): Promise<void> {
-  const running = [...children].filter((child) => child.exitCode === null && child.signalCode === null);
-  await Promise.all(
-    running.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  const running = [...children].filter((child) => child.exitCode === null && child.signalCode === null).reverse();
+  for (const child of running) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  }
 }
 
 /** Last resort on a synchronous process exit: no waiting possible, so SIGKILL. */
@@ -140,4 +141,16 @@ export async function startRelayProcess(
   }
   child.kill('SIGKILL');
   throw new Error(`the relay failed to start within ${timeoutMs} ms: ${lastProblem}`);
+}
+
+/** CPU ms a process has used so far (Linux /proc/<pid>/stat utime+stime, 100 ticks/s); null elsewhere. */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the ")" that closes the command name: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }

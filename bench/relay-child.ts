@@ -6,10 +6,10 @@
 //   GET  /bench/usage?sessionId=… → the Live usageMetadata the session's upstream reported (observer.onUsage)
 // The hot path is the relay's own; the wrap below adds one histogram increment per recorded sample.
 import { loadConfig } from '../relay/config.js';
+import { sendJson } from '../relay/http/respond.js';
 import type { UpstreamUsage } from '../relay/live/upstream.js';
 import { createLogger } from '../relay/log.js';
 import { LatencyHistogram } from '../relay/metrics/histogram.js';
-import { sendJson } from '../relay/http/respond.js';
 import { type RunningRelay, startRelay } from '../relay/server.js';
 
 const HARD_EXIT_MS = 5_000;

@@ -1,9 +1,10 @@
 // One synthetic player: a Node WebRTC client (the relay's own test client) that says hello, then loops
 // utterance → wait for the partner's reply → short pause, until its deadline. Everything is bounded in time/count.
-import { FRAME_HEADER_BYTES } from '../shared/frame.js';
-import { HEARTBEAT_INTERVAL_MS, OPUS_FRAME_MS } from '../shared/constants.js';
-import type { RelayMessage } from '../shared/protocol.js';
+
 import { RtcTestClient } from '../relay/test/rtc-client.js';
+import { HEARTBEAT_INTERVAL_MS, OPUS_FRAME_MS } from '../shared/constants.js';
+import { FRAME_HEADER_BYTES } from '../shared/frame.js';
+import type { RelayMessage } from '../shared/protocol.js';
 import type { SpeechClip } from './audio.js';
 
 export interface SessionStats {

@@ -1,15 +1,19 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './styles.css';
+import { App } from './app/App.js';
+import { browserStorage, createGameChoice, withChosenGame } from './app/game-choice.js';
+import { AppNavigator } from './app/navigator.js';
 import { createInstrumentation, installInstrumentation } from './instrumentation.js';
 import { browserSceneDeps, preloadMic } from './session/browser-deps.js';
 import { SceneController } from './session/scene-controller.js';
 import { createAppStores } from './store/stores.js';
 import { AppProvider } from './ui/app-context.js';
-import { StagePage } from './ui/StagePage.js';
 
 const stores = createAppStores();
-const controller = new SceneController(browserSceneDeps(stores));
+const gameChoice = createGameChoice(browserStorage());
+const controller = new SceneController(withChosenGame(browserSceneDeps(stores), gameChoice));
+const appNavigator = new AppNavigator(window);
 installInstrumentation(window, createInstrumentation(stores, controller));
 
 // Leaving the page ends the scene, so the relay frees its session at once.
@@ -21,8 +25,8 @@ const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <AppProvider services={{ stores, controller }}>
-        <StagePage />
+      <AppProvider services={{ stores, controller, gameChoice, navigator: appNavigator }}>
+        <App />
       </AppProvider>
     </StrictMode>,
   );

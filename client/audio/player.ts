@@ -69,6 +69,8 @@ const TURN_END_TIMEOUT_MS = 1_500;
 /** Poll period for starting waiting turns and detecting drained ones; well under one 20 ms frame. */
 const POLL_INTERVAL_MS = 5;
 
+const OPUS_SILENCE_PACKET = new Uint8Array([0xf8, 0xff, 0xfe]);
+
 interface PendingDecode {
   turnId: number;
   playoutMs: number;
@@ -150,6 +152,10 @@ export async function createPlayer(events: PlayerEvents): Promise<Player> {
     return created;
   };
   let decoder = makeDecoder();
+  // WebCodecs sets the Opus decoder up on its first packet, which cost ~0.5 s on the first partner
+  // reply; decode one 20 ms silence packet now (TOC 0xF8: CELT fullband 20 ms, mono) so that cost
+  // is paid while the scene connects. Timestamp 0 is never a real chunk's, so its output is dropped.
+  decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp: 0, data: OPUS_SILENCE_PACKET }));
 
   const decode = (scheduled: ScheduledFrame[]) => {
     for (const { frame, playoutMs } of scheduled) {

@@ -51,11 +51,23 @@ export function loadVadModel(assetBaseUrl: string): Promise<Model> {
         if (!response.ok) throw new Error(`VAD model: HTTP ${response.status}`);
         return response.arrayBuffer();
       }),
-    );
+    ).then(warmUp);
     // A failed load (network, missing asset) may be retried by the next startMic.
     model.catch(() => models.delete(assetBaseUrl));
     models.set(assetBaseUrl, model);
   }
+  return model;
+}
+
+/** Frames run through the model once before the mic opens. */
+const WARM_UP_FRAMES = 4;
+
+// The first inferences compile and tune onnxruntime's wasm and are many times slower than the
+// rest; run them on silence now, or the VAD starts the scene seconds behind the microphone.
+async function warmUp(model: Model): Promise<Model> {
+  const silence = new Float32Array(VAD_FRAME_SAMPLES);
+  for (let i = 0; i < WARM_UP_FRAMES; i += 1) await model.process(silence);
+  model.reset_state();
   return model;
 }
 

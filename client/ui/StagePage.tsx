@@ -1,6 +1,7 @@
+import { PageHeading } from '../app/PageHeading.js';
 import { useAppStore } from './app-context.js';
-import { ConnectionIndicator } from './ConnectionIndicator.js';
 import { ErrorBanner } from './ErrorBanner.js';
+import { GamePicker } from './GamePicker.js';
 import { MicMeter } from './MicMeter.js';
 import { PartnerIndicator } from './PartnerIndicator.js';
 import { SceneButton } from './SceneButton.js';
@@ -37,31 +38,26 @@ function StatusLine() {
 
 export function StagePage() {
   return (
-    <div className="stage-backdrop flex min-h-dvh flex-col">
-      <header className="mx-auto flex w-full max-w-6xl flex-wrap items-center justify-between gap-3 px-4 pt-4 sm:px-6 sm:pt-6">
-        <h1 className="font-serif text-lg tracking-wide text-amber-200 sm:text-2xl">
-          Improv Olympics <span className="text-amber-400">Live</span>
-        </h1>
-        <ConnectionIndicator />
-      </header>
-
-      <main className="mx-auto grid w-full max-w-6xl flex-1 gap-6 px-4 py-6 sm:px-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.1fr)] lg:gap-10">
-        <div className="flex flex-col gap-5">
-          <ErrorBanner />
-          <section
-            aria-label="Stage"
-            className="flex flex-1 flex-col items-center justify-center gap-7 rounded-3xl border border-stone-800 bg-gradient-to-b from-stone-900/40 to-stone-950/60 px-4 py-8 sm:py-10"
-          >
-            <PartnerIndicator />
+    <div className="grid flex-1 gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.1fr)] lg:gap-10">
+      <PageHeading className="sr-only">Stage</PageHeading>
+      <div className="flex flex-col gap-5">
+        <ErrorBanner />
+        <section
+          aria-label="Stage"
+          className="flex flex-1 flex-col items-center justify-center gap-7 rounded-3xl border border-stone-800 bg-gradient-to-b from-stone-900/40 to-stone-950/60 px-4 py-8 sm:py-10"
+        >
+          <PartnerIndicator />
+          <div className="flex w-full flex-col items-center gap-3">
             <SceneButton />
-            <StatusLine />
-            <MicMeter />
-          </section>
-        </div>
-        <div className="flex min-h-[22rem] flex-col lg:max-h-[calc(100dvh-7rem)]">
-          <Transcript />
-        </div>
-      </main>
+            <GamePicker />
+          </div>
+          <StatusLine />
+          <MicMeter />
+        </section>
+      </div>
+      <div className="flex min-h-[22rem] flex-col lg:max-h-[calc(100dvh-7rem)]">
+        <Transcript />
+      </div>
     </div>
   );
 }

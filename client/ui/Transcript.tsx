@@ -1,22 +1,6 @@
 import { useEffect, useRef } from 'react';
-import type { Speaker } from '../../shared/protocol.js';
 import { useAppStore } from './app-context.js';
-
-const SPEAKER_NAMES: Record<Speaker, string> = {
-  player: 'You',
-  partner: 'Partner',
-  mc: 'MC',
-  audience: 'Audience',
-  coach: 'Coach',
-};
-
-const SPEAKER_STYLES: Record<Speaker, string> = {
-  player: 'ml-auto border-sky-400/30 bg-sky-950/40 text-sky-50',
-  partner: 'mr-auto border-amber-400/40 bg-amber-500/10 text-amber-50',
-  mc: 'mx-auto border-rose-700/40 bg-rose-950/20 text-rose-50',
-  audience: 'mx-auto border-stone-700 bg-stone-800 text-stone-300 italic',
-  coach: 'mr-auto border-emerald-400/30 bg-emerald-950/30 text-emerald-50',
-};
+import { SPEAKER_NAMES, SPEAKER_STYLES } from './speakers.js';
 
 /** Keeps the newest line in view unless the reader scrolled up to look back. */
 const STICK_TO_BOTTOM_PX = 48;

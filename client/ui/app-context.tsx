@@ -2,12 +2,18 @@
 import { createContext, type ReactNode, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
+import type { GameChoice } from '../app/game-choice.js';
+import type { AppNavigator } from '../app/navigator.js';
 import type { SceneController } from '../session/scene-controller.js';
 import type { AppStores } from '../store/stores.js';
 
 export interface AppServices {
   stores: AppStores;
   controller: SceneController;
+  /** The game the next scene plays (sent as hello.game). */
+  gameChoice: GameChoice;
+  /** Client-side page navigation (History API). */
+  navigator: AppNavigator;
 }
 
 const AppContext = createContext<AppServices | null>(null);

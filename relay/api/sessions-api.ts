@@ -1,6 +1,7 @@
 // GET /api/sessions and GET /api/sessions/:id for node:http, no framework. A caller only ever sees their own
 // sessions; anyone else's, or an unknown id, is the same 404 (a 403 would confirm the id exists).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SessionDetailJson, SessionSummaryJson, TurnJson } from '../../shared/api.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { sendError, sendJson } from '../http/respond.js';
 import type { SessionStore, StoredSession, StoredTurn } from '../store/session-store.js';
@@ -13,35 +14,8 @@ export interface SessionsApiDeps {
   auth: Authenticator;
 }
 
-export interface SessionSummaryJson {
-  id: string;
-  game: string;
-  status: StoredSession['status'];
-  phase: string | null;
-  createdAt: string;
-  endedAt: string | null;
-  turnCount: number;
-  durationMs: number;
-  latencyP50Ms: number | null;
-  latencyP95Ms: number | null;
-  estimatedCostUsd: number;
-}
-
-export interface TurnJson {
-  seq: number;
-  speaker: StoredTurn['speaker'];
-  text: string;
-  startedAt: string;
-  durationMs: number;
-  voiceToVoiceMs: number | null;
-  interrupted: boolean;
-}
-
-export interface SessionDetailJson extends SessionSummaryJson {
-  usage: StoredSession['usage'];
-  quality: StoredSession['quality'];
-  turns: TurnJson[];
-}
+// The reply bodies are the shared schemas' types; re-exported for callers that imported them from here.
+export type { SessionDetailJson, SessionSummaryJson, TurnJson };
 
 export function toSummaryJson(session: StoredSession): SessionSummaryJson {
   const lastMs = (session.endedAt ?? session.updatedAt).getTime();

@@ -1,0 +1,219 @@
+// `npm run bench [-- --sessions N --seconds S --warmup S --cost | --no-cost]`
+// Starts the Live emulator and the relay as child processes on 127.0.0.1, drives N synthetic WebRTC players, and
+// measures the relay: added latency, CPU per session-second, RSS per session, uplink bitrate. Then (unless
+// --no-cost) the cost phase: one scene VAD-gated vs streamed continuously. Progress goes to stderr; the LAST
+// stdout line is one JSON object with the figures.
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { LatencySummary } from '../relay/metrics/histogram.js';
+import type { MetricsSnapshot } from '../relay/metrics/relay-metrics.js';
+import { loadCostScene, loadUtteranceClips } from './audio.js';
+import { killChildren, processCpuMs, startEmulator, startRelayProcess } from './children.js';
+import { measureCost } from './cost.js';
+import { emptyStats, runSession, type SessionStats } from './session-load.js';
+
+const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
+const load = () => loadavg().map((value) => round(value, 2));
+
+function positive(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      sessions: { type: 'string' },
+      seconds: { type: 'string' },
+      warmup: { type: 'string' },
+      cost: { type: 'boolean' },
+      'no-cost': { type: 'boolean' },
+    },
+  });
+  return {
+    sessions: Math.round(positive('--sessions/BENCH_SESSIONS', values.sessions ?? process.env.BENCH_SESSIONS, 50)),
+    windowS: positive('--seconds/BENCH_SECONDS', values.seconds ?? process.env.BENCH_SECONDS, 30),
+    warmupS: positive('--warmup/BENCH_WARMUP_SECONDS', values.warmup ?? process.env.BENCH_WARMUP_SECONDS, 10),
+    costOnly: values.cost ?? false,
+    skipCost: values['no-cost'] ?? false,
+  };
+}
+
+async function getJson<T>(url: string, method = 'GET'): Promise<T> {
+  const reply = await fetch(url, { method, signal: AbortSignal.timeout(10_000) });
+  if (!reply.ok) throw new Error(`${method} ${url} answered ${reply.status}`);
+  return (await reply.json()) as T;
+}
+
+const cpuMs = (m: MetricsSnapshot) => m.process.cpuUserMs + m.process.cpuSystemMs;
+const percentiles = (s: LatencySummary) => ({ count: s.count, p50: s.p50Ms, p95: s.p95Ms, p99: s.p99Ms, max: s.maxMs });
+
+async function runLoad(relayUrl: string, emulatorPid: number, options: ReturnType<typeof parseOptions>) {
+  const clips = loadUtteranceClips();
+  log(`encoded ${clips.length} utterance clips once (${clips.map((c) => c.name).join(', ')})`);
+  const metrics = () => getJson<MetricsSnapshot>(`${relayUrl}/metrics`);
+  const before = await metrics();
+  const rampMs = Math.min(5_000, options.sessions * 100);
+  const startMs = performance.now();
+  const windowStartMs = startMs + Math.max(options.warmupS * 1000, rampMs + 1_000);
+  const windowEndMs = windowStartMs + options.windowS * 1000;
+  log(`starting ${options.sessions} sessions over ${rampMs} ms; window ${options.windowS} s after warm-up`);
+
+  const stats: SessionStats[] = [];
+  const runs: Promise<void>[] = [];
+  for (let index = 0; index < options.sessions; index++) {
+    const run = sleep((index * rampMs) / options.sessions).then(async () => {
+      const result = await runSession({
+        relayUrl,
+        index,
+        clips,
+        stopAtMs: windowEndMs,
+        replyTimeoutMs: 20_000,
+        pauseMinMs: 200,
+        pauseMaxMs: 1_000,
+        maxTurns: 10_000,
+      }).catch((error: unknown) => ({ ...emptyStats(), errors: [String(error)] }));
+      stats.push(result);
+    });
+    runs.push(run);
+  }
+
+  // Progress until the window opens, then reset the latency histograms and take the CPU baseline.
+  while (performance.now() < windowStartMs) {
+    await sleep(Math.min(5_000, windowStartMs - performance.now()));
+    const m = await metrics();
+    log(`warm-up: ${m.activeSessions} sessions, relay cpu ${m.process.cpuPercent}%, load ${load().join(' ')}`);
+  }
+  await getJson(`${relayUrl}/bench/reset`, 'POST');
+  const windowStart = await metrics();
+  const emulatorCpuStartMs = processCpuMs(emulatorPid);
+  const benchCpuStart = process.cpuUsage();
+  const loadAtStart = load();
+  log(`window open: ${windowStart.activeSessions} active sessions`);
+  // RSS swings with GC, so it is sampled every second for the peak too; progress is logged every 5 s.
+  let peakRssBytes = windowStart.process.rssBytes;
+  for (let tick = 1; performance.now() < windowEndMs; tick++) {
+    await sleep(Math.max(0, Math.min(1_000, windowEndMs - performance.now())));
+    const m = await metrics();
+    peakRssBytes = Math.max(peakRssBytes, m.process.rssBytes);
+    if (tick % 5 === 0) {
+      log(
+        `window: ${m.activeSessions} sessions, relay rss ${round(m.process.rssBytes / 2 ** 20, 1)} MB, load ${load()[0]}`,
+      );
+    }
+  }
+  const windowEnd = await metrics();
+  const emulatorCpuEndMs = processCpuMs(emulatorPid);
+  const benchCpu = process.cpuUsage(benchCpuStart);
+  const combined = await getJson<LatencySummary>(`${relayUrl}/bench/latency`);
+  const loadAtEnd = load();
+  const actualWindowS = (windowEnd.uptimeMs - windowStart.uptimeMs) / 1000;
+  log('window closed; letting the sessions finish their last turn');
+  // Each session stops after its current utterance + reply (bounded by its reply timeout).
+  const settled = await Promise.race([Promise.all(runs).then(() => true), sleep(60_000).then(() => false)]);
+  if (!settled) log('some sessions did not finish within 60 s of the window end; counting what finished');
+  await sleep(500);
+  const after = await metrics();
+
+  const sum = (pick: (s: SessionStats) => number) => stats.reduce((total, s) => total + pick(s), 0);
+  const speechS = sum((s) => s.speechMsSent) / 1000;
+  const errors = stats.flatMap((s) => s.errors);
+  const windowCpuMs = cpuMs(windowEnd) - cpuMs(windowStart);
+  return {
+    sessions: options.sessions,
+    relayAddedMsP50: combined.p50Ms,
+    relayAddedMsP95: combined.p95Ms,
+    relayAddedMsP99: combined.p99Ms,
+    cpuMsPerSessionSecond: round(windowCpuMs / (options.sessions * actualWindowS)),
+    rssMbPerSession: round((windowEnd.process.rssBytes - before.process.rssBytes) / 2 ** 20 / options.sessions),
+    uplinkKbpsSpeaking: round((sum((s) => s.uplinkBytesSent) * 8) / speechS / 1000, 2),
+    relayAddedMsMax: combined.maxMs,
+    relayAddedSamples: combined.count,
+    uplinkMs: percentiles(windowEnd.uplink),
+    downlinkMs: percentiles(windowEnd.downlink),
+    responseMs: percentiles(windowEnd.response),
+    windowSeconds: round(actualWindowS, 2),
+    activeSessionsInWindow: windowStart.activeSessions,
+    // Where the 2 shared cores went during the window (the emulator and the clients run on the same machine).
+    emulatorCpuPercentInWindow:
+      emulatorCpuStartMs === null || emulatorCpuEndMs === null
+        ? null
+        : round(((emulatorCpuEndMs - emulatorCpuStartMs) / (actualWindowS * 1000)) * 100, 1),
+    clientsCpuPercentInWindow: round(((benchCpu.user + benchCpu.system) / 1000 / (actualWindowS * 1000)) * 100, 1),
+    relayCpuPercentInWindow: round((windowCpuMs / (actualWindowS * 1000)) * 100, 1),
+    relayRssMbBefore: round(before.process.rssBytes / 2 ** 20, 1),
+    relayRssMbEnd: round(windowEnd.process.rssBytes / 2 ** 20, 1),
+    relayRssMbPeak: round(Math.max(peakRssBytes, windowEnd.process.rssBytes) / 2 ** 20, 1),
+    rssMbPerSessionPeak: round(
+      (Math.max(peakRssBytes, windowEnd.process.rssBytes) - before.process.rssBytes) / 2 ** 20 / options.sessions,
+    ),
+    sessionsConnected: stats.filter((s) => s.connected).length,
+    sessionsCompleted: stats.filter((s) => s.completed).length,
+    turns: sum((s) => s.turns),
+    repliesReceived: sum((s) => s.repliesReceived),
+    repliesInterrupted: sum((s) => s.repliesInterrupted),
+    replyTimeouts: sum((s) => s.replyTimeouts),
+    errors: errors.length,
+    errorSamples: [...new Set(errors)].slice(0, 5),
+    speechSecondsSent: round(speechS, 1),
+    uplinkFramesSent: sum((s) => s.uplinkFramesSent),
+    uplinkFramesLost: sum((s) => s.uplinkFramesSent) - (after.counters.uplinkFrames - before.counters.uplinkFrames),
+    downlinkFramesDroppedByRelay: after.counters.downlinkFramesDropped - before.counters.downlinkFramesDropped,
+    downlinkFramesMissingAtClient: sum((s) => s.downlinkFramesMissing),
+    downlinkFramesReceived: sum((s) => s.downlinkFramesReceived),
+    loadAverage: { atStart: loadAtStart, atEnd: loadAtEnd },
+  };
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions();
+  log(
+    `bench: ${options.sessions} sessions, ${options.windowS} s window, ${options.warmupS} s warm-up; load ${load().join(' ')}`,
+  );
+  // Hard bound on the whole run, whatever hangs.
+  const budgetS = options.warmupS + options.windowS + 240;
+  setTimeout(() => void fail(new Error(`the bench did not finish within ${budgetS} s`)), budgetS * 1000).unref();
+
+  const emulator = await startEmulator(log);
+  log(`Live emulator (pid ${emulator.pid}) at ${emulator.url}, think 0 ms, real-time replies`);
+  const relay = await startRelayProcess(emulator.url, log);
+  log(`relay (pid ${relay.pid}) ready at ${relay.url}`);
+
+  const result: Record<string, unknown> = options.costOnly
+    ? { sessions: 0, loadAverage: load() }
+    : await runLoad(relay.url, emulator.pid, options);
+  if (!options.skipCost) {
+    const sceneName = 'conversation.wav';
+    log(`cost phase: ${sceneName} VAD-gated vs continuous, two sessions in parallel (~30 s)`);
+    const cost = await measureCost(relay.url, loadCostScene(sceneName), sceneName);
+    log(
+      `cost: input audio tokens VAD ${cost.vad.inputAudioTokens} vs continuous ${cost.continuous.inputAudioTokens} ` +
+        `→ saving ${(cost.inputAudioSavingRatio * 100).toFixed(1)}%`,
+    );
+    result.cost = cost;
+  }
+  await killChildren();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
+let failing = false;
+async function fail(error: unknown): Promise<void> {
+  if (failing) return;
+  failing = true;
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  await killChildren(1_000);
+  process.exit(1);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    log(`${signal}: stopping the children`);
+    void killChildren(1_000).then(() => process.exit(130));
+  });
+}
+main().catch(fail);

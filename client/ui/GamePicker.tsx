@@ -1,0 +1,116 @@
+// "Game: Yes, And (change)" under the Start button. Start stays one click with the remembered game; "change"
+// opens the catalog in place, and one more click picks a game and closes it. Locked while a scene runs.
+import { useEffect, useId, useRef, useState } from 'react';
+import { useStore } from 'zustand';
+import { GAMES, type Game, gameOrDefault } from '../../shared/games.js';
+import { useAppStore, useServices } from './app-context.js';
+
+const DIFFICULTY_LABELS: Record<Game['difficulty'], string> = { 1: 'Easy', 2: 'Medium', 3: 'Tricky' };
+
+function DifficultyPips({ difficulty }: { difficulty: Game['difficulty'] }) {
+  return (
+    <span className="inline-flex items-center gap-1.5 text-xs text-stone-400">
+      <span aria-hidden="true" className="flex gap-0.5">
+        {[1, 2, 3].map((level) => (
+          <span
+            key={level}
+            className={`size-1.5 rounded-full ${level <= difficulty ? 'bg-amber-400' : 'bg-stone-700'}`}
+          />
+        ))}
+      </span>
+      {DIFFICULTY_LABELS[difficulty]}
+    </span>
+  );
+}
+
+export function GamePicker() {
+  const { gameChoice } = useServices();
+  const gameId = useStore(gameChoice.store, (s) => s.gameId);
+  const phase = useAppStore('scene', (s) => s.phase);
+  const [open, setOpen] = useState(false);
+  const toggleRef = useRef<HTMLButtonElement>(null);
+  const listRef = useRef<HTMLUListElement>(null);
+  const listId = useId();
+  const game = gameOrDefault(gameId);
+  const locked = phase !== 'idle';
+
+  // Opening moves focus to the current game, so arrow-free Tab/Enter picking starts where the player is.
+  useEffect(() => {
+    if (open) listRef.current?.querySelector<HTMLButtonElement>('[aria-pressed="true"]')?.focus();
+  }, [open]);
+
+  // A scene that starts (e.g. from another control) closes the list; the game is fixed for the scene.
+  useEffect(() => {
+    if (locked) setOpen(false);
+  }, [locked]);
+
+  const close = () => {
+    setOpen(false);
+    toggleRef.current?.focus();
+  };
+
+  return (
+    <div className="flex w-full flex-col items-center gap-3">
+      <p className="text-sm text-stone-400">
+        Game: <span className="font-semibold text-amber-100">{game.name}</span>
+        {locked ? null : (
+          <>
+            {' '}
+            <button
+              ref={toggleRef}
+              type="button"
+              aria-expanded={open}
+              aria-controls={listId}
+              onClick={() => setOpen((wasOpen) => !wasOpen)}
+              className="rounded px-1 text-amber-300 underline underline-offset-4 hover:text-amber-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-300"
+            >
+              {open ? 'close' : 'change'}
+              <span className="sr-only"> game</span>
+            </button>
+          </>
+        )}
+      </p>
+      {open ? (
+        <ul
+          ref={listRef}
+          id={listId}
+          aria-label="Games"
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') {
+              event.stopPropagation();
+              close();
+            }
+          }}
+          className="grid max-h-[min(26rem,60dvh)] w-full max-w-2xl gap-2 overflow-y-auto rounded-2xl border border-stone-700 bg-stone-950/90 p-2 text-left shadow-xl shadow-black/40 sm:grid-cols-2"
+        >
+          {GAMES.map((entry) => {
+            const chosen = entry.id === game.id;
+            return (
+              <li key={entry.id}>
+                <button
+                  type="button"
+                  aria-pressed={chosen}
+                  onClick={() => {
+                    gameChoice.choose(entry.id);
+                    close();
+                  }}
+                  className={`flex h-full w-full flex-col gap-1 rounded-xl border px-3 py-2.5 text-left transition-colors focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-amber-300 ${
+                    chosen
+                      ? 'border-amber-400/70 bg-amber-500/10'
+                      : 'border-stone-800 bg-stone-900/60 hover:border-stone-600 hover:bg-stone-800/70'
+                  }`}
+                >
+                  <span className="flex items-center justify-between gap-2">
+                    <span className="font-semibold text-amber-100">{entry.name}</span>
+                    <DifficultyPips difficulty={entry.difficulty} />
+                  </span>
+                  <span className="text-sm leading-snug text-stone-300">{entry.pitch}</span>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

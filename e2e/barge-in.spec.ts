@@ -1,0 +1,36 @@
+// Barge-in end to end (barge-in.wav: the player talks over the partner): a real Chromium whose microphone is a fixture WAV, the built client,
+// real WebRTC to the relay, the Live emulator answering with synthesized speech.
+import { expect, test } from '@playwright/test';
+import {
+  AUDIBLE_MIN_PLAYED_MS,
+  AUDIBLE_MIN_RMS,
+  micFrom,
+  playback,
+  probe,
+  startScene,
+  transcriptEntries,
+} from './fixtures.js';
+
+test.use(micFrom('barge-in.wav'));
+test('the reply is cut short and the second utterance gets its own reply', async ({ page }) => {
+  await startScene(page);
+
+  await expect.poll(async () => (await probe(page)).bargeIns, { timeout: 45_000, intervals: [100] }).toBe(1);
+  const cut = await playback(page);
+  expect(cut.lastInterruptToSilenceMs).not.toBeNull();
+  expect(cut.lastInterruptToSilenceMs ?? Number.POSITIVE_INFINITY).toBeLessThan(100);
+
+  // Both utterances reached the relay, and the second one was answered in full.
+  await expect(transcriptEntries(page, 'player')).toHaveCount(2, { timeout: 30_000 });
+  await expect(transcriptEntries(page, 'partner')).toHaveCount(2, { timeout: 30_000 });
+  await expect(transcriptEntries(page, 'partner').first()).toHaveAttribute('data-interrupted', 'true');
+  await expect(transcriptEntries(page, 'partner').nth(1)).not.toHaveAttribute('data-interrupted', 'true');
+
+  await expect.poll(async () => (await playback(page)).playedTurns.length, { timeout: 20_000 }).toBe(2);
+  const [first, second] = (await playback(page)).playedTurns;
+  // The cut reply played briefly; the answer to the second utterance played much longer, audibly.
+  expect(second?.playedMs ?? 0).toBeGreaterThan(AUDIBLE_MIN_PLAYED_MS);
+  expect(second?.rms ?? 0).toBeGreaterThan(AUDIBLE_MIN_RMS);
+  expect(first?.playedMs ?? Number.POSITIVE_INFINITY).toBeLessThan(second?.playedMs ?? 0);
+  expect((await probe(page)).utterancesSent).toBe(2);
+});

@@ -1,0 +1,69 @@
+// Bodies of the relay's HTTP history API (GET /api/sessions, GET /api/sessions/:id). The relay types its
+// replies with these; the client parses them at the edge with the same schemas. Errors use HttpError
+// from protocol.ts. Unknown keys are stripped on parse, so the relay may add fields without breaking clients.
+import { z } from 'zod';
+import { Speaker } from './protocol.js';
+
+export const SessionStatus = z.enum(['active', 'completed', 'abandoned']);
+export type SessionStatus = z.infer<typeof SessionStatus>;
+
+/** An ISO-8601 instant as the relay writes it (Date#toISOString). */
+const IsoInstant = z.iso.datetime({ offset: true });
+const NonNegative = z.number().nonnegative();
+
+export const SessionSummaryJson = z.object({
+  id: z.string().min(1).max(128),
+  /** Game id from shared/games.ts; an id the client does not know is shown as is. */
+  game: z.string(),
+  status: SessionStatus,
+  phase: z.string().nullable(),
+  createdAt: IsoInstant,
+  endedAt: IsoInstant.nullable(),
+  turnCount: z.number().int().nonnegative(),
+  durationMs: NonNegative,
+  /** Voice-to-voice latency over the partner's turns; null before the first partner turn. */
+  latencyP50Ms: NonNegative.nullable(),
+  latencyP95Ms: NonNegative.nullable(),
+  estimatedCostUsd: NonNegative,
+});
+export type SessionSummaryJson = z.infer<typeof SessionSummaryJson>;
+
+export const SessionListJson = z.array(SessionSummaryJson);
+export type SessionListJson = z.infer<typeof SessionListJson>;
+
+export const TurnJson = z.object({
+  seq: z.number().int().nonnegative(),
+  speaker: Speaker,
+  text: z.string(),
+  startedAt: IsoInstant,
+  durationMs: NonNegative,
+  /** Partner turns: end of the player's speech → first partner audio; null for other speakers. */
+  voiceToVoiceMs: NonNegative.nullable(),
+  interrupted: z.boolean(),
+});
+export type TurnJson = z.infer<typeof TurnJson>;
+
+export const UsageJson = z.object({
+  inputAudioTokens: NonNegative,
+  outputAudioTokens: NonNegative,
+  textTokens: NonNegative,
+  estimatedCostUsd: NonNegative,
+});
+export type UsageJson = z.infer<typeof UsageJson>;
+
+export const AudioQualityJson = z.object({
+  framesReceived: NonNegative,
+  framesLost: NonNegative,
+  jitterP95Ms: NonNegative,
+  reconnects: NonNegative,
+});
+export type AudioQualityJson = z.infer<typeof AudioQualityJson>;
+
+export const SessionDetailJson = SessionSummaryJson.extend({
+  usage: UsageJson,
+  quality: AudioQualityJson,
+  turns: z.array(TurnJson),
+  /** The coach's review of the scene, once the coach writes one; its shape is not fixed yet. */
+  coach: z.unknown().nullable().optional(),
+});
+export type SessionDetailJson = z.infer<typeof SessionDetailJson>;
