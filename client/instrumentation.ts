@@ -17,6 +17,8 @@ export interface ImprovInstrumentation {
   readonly bargeIns: number;
   readonly partnerSpeaking: boolean;
   readonly rttMs: number | null;
+  /** Hop timings of the current (or last) scene: see client/session/latency-timeline.ts. */
+  readonly timeline: ReturnType<SceneController['latencyTimeline']>;
 }
 
 declare global {
@@ -68,6 +70,9 @@ export function createInstrumentation(stores: AppStores, controller: SceneContro
     },
     get rttMs() {
       return stores.connection.getState().rttMs;
+    },
+    get timeline() {
+      return controller.latencyTimeline();
     },
   });
 }

@@ -16,9 +16,10 @@ test('the reply is cut short and the second utterance gets its own reply', async
   await startScene(page);
 
   await expect.poll(async () => (await probe(page)).bargeIns, { timeout: 45_000, intervals: [100] }).toBe(1);
-  const cut = await playback(page);
-  expect(cut.lastInterruptToSilenceMs).not.toBeNull();
-  expect(cut.lastInterruptToSilenceMs ?? Number.POSITIVE_INFINITY).toBeLessThan(100);
+  // Playback stops within 100 ms of the barge-in, measured on the audio thread.
+  await expect
+    .poll(async () => (await playback(page)).lastInterruptToSilenceMs ?? Number.POSITIVE_INFINITY, { timeout: 2_000 })
+    .toBeLessThan(100);
 
   // Both utterances reached the relay, and the second one was answered in full.
   await expect(transcriptEntries(page, 'player')).toHaveCount(2, { timeout: 30_000 });
@@ -26,11 +27,13 @@ test('the reply is cut short and the second utterance gets its own reply', async
   await expect(transcriptEntries(page, 'partner').first()).toHaveAttribute('data-interrupted', 'true');
   await expect(transcriptEntries(page, 'partner').nth(1)).not.toHaveAttribute('data-interrupted', 'true');
 
-  await expect.poll(async () => (await playback(page)).playedTurns.length, { timeout: 20_000 }).toBe(2);
+  // The answer to the second utterance plays on well past the point where the first was cut.
+  await expect
+    .poll(async () => (await playback(page)).playedTurns[1]?.playedMs ?? 0, { timeout: 20_000 })
+    .toBeGreaterThan(AUDIBLE_MIN_PLAYED_MS);
   const [first, second] = (await playback(page)).playedTurns;
-  // The cut reply played briefly; the answer to the second utterance played much longer, audibly.
-  expect(second?.playedMs ?? 0).toBeGreaterThan(AUDIBLE_MIN_PLAYED_MS);
-  expect(second?.rms ?? 0).toBeGreaterThan(AUDIBLE_MIN_RMS);
+  expect(first?.playedMs ?? 0).toBeGreaterThan(0);
   expect(first?.playedMs ?? Number.POSITIVE_INFINITY).toBeLessThan(second?.playedMs ?? 0);
+  expect(second?.rms ?? 0).toBeGreaterThan(AUDIBLE_MIN_RMS);
   expect((await probe(page)).utterancesSent).toBe(2);
 });

@@ -10,6 +10,7 @@ import {
   probe,
   startScene,
   transcriptEntries,
+  voiceToVoiceSplits,
 } from './fixtures.js';
 
 test.use(micFrom('conversation.wav'));
@@ -45,6 +46,16 @@ test('each turn gets its own audible partner reply and transcript entries', asyn
   test
     .info()
     .annotations.push({ type: 'voice-to-voice ms (last turn)', description: String(stats.lastVoiceToVoiceMs) });
+
+  // Figures, not a timed assertion (speed is judged by benchmarks): printed for the README.
+  const splits = await voiceToVoiceSplits(page, 'conversation.wav');
+  expect(splits).toHaveLength(utterances);
+  for (const split of splits) {
+    // Ordering sanity: the reply comes after the speech ended, and the VAD ends after the speech did.
+    expect(split.totalMs).toBeGreaterThan(0);
+    expect(split.vadHangoverMs).toBeGreaterThan(0);
+    console.log(`voice-to-voice ${JSON.stringify(split)}`);
+  }
 
   await page.getByRole('button', { name: 'End scene' }).click();
   await expect(page.getByRole('button', { name: 'Start scene' })).toBeVisible();

@@ -75,3 +75,54 @@ export async function playback(
 /** A partner reply counts as audible when at least this much was played at this RMS or more. */
 export const AUDIBLE_MIN_PLAYED_MS = 500;
 export const AUDIBLE_MIN_RMS = 0.01;
+
+interface Timeline {
+  captureStartedAtMs: number | null;
+  utterances: { utteranceId: number; firstFrameCapturedAtMs: number | null; endSentAtMs: number | null }[];
+  partnerTurns: {
+    turnId: number;
+    answersUtteranceId: number | null;
+    firstFrameReceivedAtMs: number;
+    audibleAtMs: number | null;
+  }[];
+}
+
+export interface VoiceToVoiceSplit {
+  utterance: number;
+  /** End of speech in the WAV → partner's first sound on the speakers. */
+  totalMs: number;
+  /** End of speech in the WAV → `utterance.end` sent (the VAD's end-of-speech hangover). */
+  vadHangoverMs: number;
+  /** `utterance.end` sent → first partner frame received: network both ways, relay, and the model's think time. */
+  relayNetworkModelMs: number;
+  /** First partner frame received → audible: jitter buffer, decode, audio thread. */
+  playoutMs: number;
+}
+
+/** Splits each answered utterance's voice-to-voice latency using the fixture's manifest and the page's hop timings. */
+export async function voiceToVoiceSplits(page: Page, wavName: string): Promise<VoiceToVoiceSplit[]> {
+  const timeline = await page.evaluate(
+    () =>
+      JSON.parse(
+        JSON.stringify((window as unknown as { __improv: { timeline: unknown } }).__improv.timeline),
+      ) as Timeline,
+  );
+  const speech = manifest.files[wavName]?.speech ?? [];
+  const captureStart = timeline.captureStartedAtMs;
+  if (captureStart === null) return [];
+  const splits: VoiceToVoiceSplit[] = [];
+  timeline.utterances.forEach((utterance, index) => {
+    const span = speech[index];
+    const turn = timeline.partnerTurns.find((t) => t.answersUtteranceId === utterance.utteranceId);
+    if (!span || !turn || turn.audibleAtMs === null || utterance.endSentAtMs === null) return;
+    const wavEndAtMs = captureStart + span[1] * 1000;
+    splits.push({
+      utterance: index + 1,
+      totalMs: Math.round(turn.audibleAtMs - wavEndAtMs),
+      vadHangoverMs: Math.round(utterance.endSentAtMs - wavEndAtMs),
+      relayNetworkModelMs: Math.round(turn.firstFrameReceivedAtMs - utterance.endSentAtMs),
+      playoutMs: Math.round(turn.audibleAtMs - turn.firstFrameReceivedAtMs),
+    });
+  });
+  return splits;
+}

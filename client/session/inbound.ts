@@ -18,6 +18,8 @@ export interface InboundContext {
   onWelcome(sessionId: string, upstream: 'gemini' | 'emulator'): void;
   onFatal(message: UserMessage): void;
   onSessionEnded(reason: string): void;
+  /** A partner audio frame arrived (before jitter buffering), for the latency timeline. */
+  onPartnerFrame?(turnId: number): void;
 }
 
 export interface InboundCounters {
@@ -39,6 +41,7 @@ export function handleInboundFrame(context: InboundContext, bytes: Uint8Array): 
     context.counters.gatedFrames++;
     return;
   }
+  context.onPartnerFrame?.(frame.streamId);
   context.player()?.pushFrame(frame);
 }
 

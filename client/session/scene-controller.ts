@@ -3,6 +3,7 @@
 // store and nothing escapes as an uncaught error.
 
 import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS, PROTOCOL_VERSION } from '../../shared/constants.js';
+import { decodeFrame, FRAME_HEADER_BYTES } from '../../shared/frame.js';
 import type { ClientMessage, RelayMessage } from '../../shared/protocol.js';
 import type { Mic, MicEvents } from '../audio/mic.js';
 import type { Player, PlayerEvents } from '../audio/player.js';
@@ -10,6 +11,7 @@ import { ConnectionMachine } from '../connection/connection-machine.js';
 import { type AppStores, clearTranscript, closeTranscript, dispatchScene } from '../store/stores.js';
 import type { Transport } from '../transport/transport.js';
 import { handleInboundFrame, handleRelayMessage, type InboundContext, type InboundCounters } from './inbound.js';
+import type { LatencyTimeline } from './latency-timeline.js';
 import { attempt, createSceneRun, release, SceneFailure, type SceneRun } from './scene-run.js';
 import { messageForFailure, type UserMessage, userMessage } from './user-messages.js';
 
@@ -32,6 +34,7 @@ export class SceneController {
   readonly #deps: SceneDeps;
   readonly #now: () => number;
   #scene: SceneRun | null = null;
+  #timeline: LatencyTimeline | null = null;
 
   constructor(deps: SceneDeps) {
     this.#deps = deps;
@@ -41,6 +44,11 @@ export class SceneController {
 
   get running(): boolean {
     return this.#scene !== null;
+  }
+
+  /** The current scene's hop timings, or the last scene's once it has ended. */
+  latencyTimeline(): LatencyTimeline | null {
+    return this.#timeline;
   }
 
   playerStats(): ReturnType<Player['stats']> | null {
@@ -59,6 +67,7 @@ export class SceneController {
     clearTranscript(stores);
     this.connection.transition('connecting');
     const scene = createSceneRun(this.#deps.createTransport(), this.#now());
+    this.#timeline = scene.timeline;
     this.#scene = scene;
     // Synchronously, before any await, so the AudioContext is created within the gesture.
     const playerReady = attempt(() => this.#deps.createPlayer(this.#playerEvents(scene)), 'audio.unavailable');
@@ -123,6 +132,7 @@ export class SceneController {
       },
       onFatal: (message) => void this.#fail(scene, message),
       onSessionEnded: (reason) => void this.#sessionEnded(scene, reason),
+      onPartnerFrame: (turnId) => scene.timeline.partnerFrame(turnId, this.#now()),
     };
     scene.unsubscribers.push(
       transport.onMessage((message: RelayMessage) => {
@@ -198,12 +208,20 @@ export class SceneController {
         dispatchScene(stores, { type: 'utterance.started' });
       },
       onFrame: (frame) => {
-        if (this.#isCurrent(scene)) scene.transport.sendFrame(frame);
+        if (!this.#isCurrent(scene)) return;
+        scene.transport.sendFrame(frame);
+        // Timings only: a frame the timeline cannot read still went out as it was.
+        if (frame.byteLength > FRAME_HEADER_BYTES) {
+          const { streamId, timestampMs } = decodeFrame(frame);
+          scene.timeline.utteranceFrame(streamId, timestampMs);
+        }
       },
+      onCaptureStarted: (atMs) => scene.timeline.captureStarted(atMs),
       onUtteranceEnd: (utteranceId, frameCount) => {
         if (!this.#isCurrent(scene)) return;
         this.#send(scene, { type: 'utterance.end', utteranceId, frameCount });
         scene.utteranceEndAtMs = this.#now();
+        scene.timeline.utteranceEnded(utteranceId, scene.utteranceEndAtMs);
         dispatchScene(stores, { type: 'utterance.ended' });
       },
       onLevel: (level) => {
@@ -216,6 +234,7 @@ export class SceneController {
     return {
       onTurnAudible: (turnId) => {
         if (!this.#isCurrent(scene)) return;
+        scene.timeline.partnerAudible(turnId, this.#now());
         const endAtMs = scene.utteranceEndAtMs;
         const latencyMs = endAtMs === null ? null : Math.max(0, Math.round(this.#now() - endAtMs));
         scene.utteranceEndAtMs = null;

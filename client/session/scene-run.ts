@@ -3,6 +3,7 @@ import type { Mic } from '../audio/mic.js';
 import type { Player } from '../audio/player.js';
 import type { Transport } from '../transport/transport.js';
 import type { InboundCounters } from './inbound.js';
+import { LatencyTimeline } from './latency-timeline.js';
 import { TurnGate } from './turn-gate.js';
 import { messageForFailure, type UserMessage, type UserMessageCode } from './user-messages.js';
 
@@ -29,6 +30,7 @@ export interface SceneRun {
   lastInboundAtMs: number;
   /** When the player's last utterance ended, until the partner's answer becomes audible. */
   utteranceEndAtMs: number | null;
+  timeline: LatencyTimeline;
 }
 
 export function createSceneRun(transport: Transport, nowMs: number): SceneRun {
@@ -46,6 +48,7 @@ export function createSceneRun(transport: Transport, nowMs: number): SceneRun {
     transportOpen: false,
     lastInboundAtMs: nowMs,
     utteranceEndAtMs: null,
+    timeline: new LatencyTimeline(),
   };
 }
 
