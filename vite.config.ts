@@ -65,6 +65,14 @@ function vadAssets(): Plugin {
   };
 }
 
+/** The dev server and `vite preview` both hand the relay its routes (signaling, WebSocket, history API, health). */
+const relayProxy = {
+  '/api/ws': { target: relayUrl, ws: true },
+  '/api': relayUrl,
+  '/healthz': relayUrl,
+  '/readyz': relayUrl,
+};
+
 export default defineConfig({
   root: repoRoot,
   publicDir: path.join(repoRoot, 'public'),
@@ -78,20 +86,10 @@ export default defineConfig({
   },
   server: {
     host: '127.0.0.1',
-    proxy: {
-      '/api/ws': { target: relayUrl, ws: true },
-      '/api': relayUrl,
-      '/healthz': relayUrl,
-      '/readyz': relayUrl,
-    },
+    proxy: relayProxy,
   },
   preview: {
     host: '127.0.0.1',
-    proxy: {
-      '/api/ws': { target: relayUrl, ws: true },
-      '/api': relayUrl,
-      '/healthz': relayUrl,
-      '/readyz': relayUrl,
-    },
+    proxy: relayProxy,
   },
 });
