@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_BASE_ARGS, findChromium } from './scripts/chromium.js';
 
@@ -32,7 +34,9 @@ export default defineConfig({
       HOST: '127.0.0.1',
       RTC_BIND_ADDRESS: '127.0.0.1',
       STATIC_DIR: 'dist',
-      FIRESTORE_DATA_DIR: '.data/e2e-firestore',
+      // A fresh Firestore data folder per run (this file is also loaded by workers; only this process's value is used).
+      FIRESTORE_DATA_DIR:
+        process.env.E2E_FIRESTORE_DATA_DIR ?? join(tmpdir(), `iol-e2e-firestore-${process.pid}-${Date.now()}`),
       LOG_LEVEL: 'warn',
     },
   },

@@ -38,6 +38,14 @@ export interface RelayConfig {
   voiceName: string | undefined;
   systemInstruction: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** RELAY_DEBUG_ROUTES=1: debug routes (POST /metrics/reset) answer any caller, not only loopback. */
+  debugRoutes: boolean;
+  /** Set → production Firestore in this project; unset → a local emulator (unless firestoreEmulatorHost). */
+  googleCloudProject: string | undefined;
+  /** FIRESTORE_EMULATOR_HOST: an already-running emulator ('host:port'). */
+  firestoreEmulatorHost: string | undefined;
+  /** Where the local Firestore emulator keeps its data (survives restarts). */
+  firestoreDataDir: string;
 }
 
 export const DEFAULT_LIVE_MODEL = 'gemini-2.5-flash-native-audio-preview-09-2025';
@@ -104,6 +112,10 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     voiceName: nonEmpty(env.GEMINI_VOICE),
     systemInstruction: nonEmpty(env.PARTNER_SYSTEM_INSTRUCTION) ?? DEFAULT_SYSTEM_INSTRUCTION,
     logLevel,
+    debugRoutes: env.RELAY_DEBUG_ROUTES === '1',
+    googleCloudProject: nonEmpty(env.GOOGLE_CLOUD_PROJECT),
+    firestoreEmulatorHost: nonEmpty(env.FIRESTORE_EMULATOR_HOST),
+    firestoreDataDir: nonEmpty(env.FIRESTORE_DATA_DIR) ?? '.data/firestore',
   };
 }
 

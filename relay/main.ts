@@ -1,29 +1,55 @@
 // The relay process: `node --import tsx relay/main.ts`. Reads the environment, starts the Live emulator when
-// there is no GEMINI_API_KEY (and no LIVE_EMULATOR_URL), serves until SIGTERM/SIGINT, then drains.
+// there is no GEMINI_API_KEY (and no LIVE_EMULATOR_URL) and the Firestore emulator when there is no
+// GOOGLE_CLOUD_PROJECT (and no FIRESTORE_EMULATOR_HOST), serves until SIGTERM/SIGINT, then drains and saves.
 import { loadConfig } from './config.js';
 import { type EmulatorProcess, spawnEmulator } from './live/emulator-process.js';
 import { createLogger } from './log.js';
 import { startRelay } from './server.js';
+import { type Persistence, startPersistence } from './store/persistence.js';
 
-/** Cloud Run gives 10 s after SIGTERM; leave a margin. */
-const HARD_EXIT_MS = 8_000;
+/** Cloud Run sends SIGKILL 10 s after SIGTERM; exit on our own before that. */
+const HARD_EXIT_MS = 9_500;
+/** Writes get what is left of this after the sessions are drained (the data model's 8 s flush budget). */
+const STORE_FLUSH_BUDGET_MS = 8_000;
+const MIN_STORE_FLUSH_MS = 500;
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel, { component: 'relay' });
   let emulator: EmulatorProcess | null = null;
-  if (!config.geminiApiKey && !config.liveEmulatorUrl) {
-    logger.info('no GEMINI_API_KEY: starting the local Live emulator');
-    emulator = await spawnEmulator(logger);
-    config.liveEmulatorUrl = emulator.url;
+  let persistence: Persistence | null = null;
+  const cleanUp = async () => {
+    await Promise.allSettled([emulator?.close(), persistence?.close(1_000)]);
+  };
+  // Both emulators start in parallel: each is a child process with its own event loop.
+  const started = await Promise.all([
+    !config.geminiApiKey && !config.liveEmulatorUrl
+      ? spawnEmulator(logger).then((live) => (emulator = live))
+      : Promise.resolve(null),
+    startPersistence(config, logger).then((store) => (persistence = store)),
+  ]).catch(async (error: unknown) => {
+    await cleanUp();
+    throw error;
+  });
+  const [live, store] = started;
+  if (live) {
+    logger.info('no GEMINI_API_KEY: started the local Live emulator', { url: live.url });
+    config.liveEmulatorUrl = live.url;
   }
-  const relay = await startRelay(config, { logger }).catch(async (error: unknown) => {
-    await emulator?.close();
+  const relay = await startRelay(config, {
+    logger,
+    observer: store.recorder,
+    authenticator: store.authenticator,
+    routes: (router) => store.routes(router),
+    readinessReasons: () => store.readinessReasons(),
+  }).catch(async (error: unknown) => {
+    await cleanUp();
     throw error;
   });
   logger.info('relay listening', {
     url: relay.url,
     upstream: config.geminiApiKey ? `gemini (${config.geminiLiveModel})` : `emulator at ${config.liveEmulatorUrl}`,
+    sessions: store.target,
   });
   // The one plain line for people: where to open the app.
   process.stdout.write(`Improv Olympics Live relay listening on ${relay.url}\n`);
@@ -32,20 +58,23 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info('shutting down', { signal, sessions: relay.sessions.activeSessions });
+    const signalledAtMs = performance.now();
+    logger.info('shutting down', { signal, sessions: relay.sessions.activeSessions, backlog: store.store.backlog });
     // Exit even if something hangs; node-datachannel's cleanup() is deliberately not called from here.
     setTimeout(() => {
       logger.warn('shutdown timed out; exiting');
       process.exit(1);
     }, HARD_EXIT_MS).unref();
     const hadBrowsers = relay.sessions.activeSessions + relay.sessions.pendingConnections > 0;
+    // Ends every session: their last turns and summaries go into the write queue synchronously.
     relay.drain();
     // Give the relay.draining / session.ended messages a moment to leave before the peers close.
     if (hadBrowsers) await new Promise((resolve) => setTimeout(resolve, Math.min(config.shutdownGraceMs, 500)));
     await relay.close();
-    await emulator?.close();
-    logger.info('shutdown complete');
-    process.exit(0);
+    const flushMs = Math.max(MIN_STORE_FLUSH_MS, STORE_FLUSH_BUDGET_MS - (performance.now() - signalledAtMs));
+    const [saved] = await Promise.all([store.close(flushMs), emulator?.close()]);
+    logger.info('shutdown complete', { saved });
+    process.exit(saved ? 0 : 1);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -2,9 +2,11 @@
 // main.ts runs it as a process; tests and the benchmark start it in-process on 127.0.0.1, port 0.
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../shared/errors.js';
+import type { Authenticator } from './auth/authenticator.js';
 import { type RelayConfig, upstreamKind } from './config.js';
 import { createHealthRoutes } from './http/health-routes.js';
 import { createHttpServer } from './http/http-server.js';
+import { createMetricsResetHandler, METRICS_RESET_PATH } from './http/metrics-reset-route.js';
 import { Router } from './http/router.js';
 import { createRtcOfferHandler } from './http/rtc-offer-route.js';
 import { createStaticHandler } from './http/static-files.js';
@@ -28,6 +30,10 @@ export interface StartRelayOptions {
   upstreamOptionsFor?: (game: string | undefined) => UpstreamOptions;
   /** Overrides the Gemini/emulator factory (only for wrapping it, e.g. to count connects). */
   upstreamFactory?: UpstreamFactory;
+  /** Identifies the caller of /api/rtc/offer and /api/ws; the session gets that owner. None = no owners. */
+  authenticator?: Authenticator;
+  /** More /readyz reasons (e.g. the Firestore backlog at its bound); live scenes are not affected. */
+  readinessReasons?: () => string[];
 }
 
 export interface RunningRelay {
@@ -84,10 +90,16 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
         activePeers: peers.size,
         draining: sessions.isDraining,
       }),
+    extraReasons: options.readinessReasons,
   });
   router.add('GET', '/healthz', health.healthz);
   router.add('GET', '/readyz', health.readyz);
   router.add('GET', '/metrics', health.metrics);
+  router.add(
+    'POST',
+    METRICS_RESET_PATH,
+    createMetricsResetHandler({ resetLatency: () => metrics.resetLatency(), debugRoutes: config.debugRoutes }),
+  );
   router.add(
     'POST',
     '/api/rtc/offer',
@@ -101,6 +113,7 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
       audioHighWatermarkBytes: config.audioHighWatermarkBytes,
       maxSessions: config.maxSessions,
       logger,
+      authenticator: options.authenticator,
     }),
   );
   options.routes?.(router);
@@ -110,6 +123,7 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
     sessions,
     audioHighWatermarkBytes: config.audioHighWatermarkBytes,
     logger,
+    authenticator: options.authenticator,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

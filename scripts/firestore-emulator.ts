@@ -3,6 +3,7 @@
 //
 //   node --import tsx scripts/firestore-emulator.ts --port 8081 --data .data/firestore
 //   → prints {"event":"listening","host":"127.0.0.1:8081"} and serves until SIGTERM/SIGINT.
+//   --exit-with-stdin: also stop (saving) when stdin closes, i.e. when the parent that piped it has died.
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -258,7 +259,10 @@ async function main(args: string[]): Promise<void> {
   const dataDir = args.includes('--no-data') ? undefined : (argValue(args, '--data') ?? '.data/firestore');
   const emulator = await startFirestoreEmulator({ host: '127.0.0.1', port, dataDir });
   process.stdout.write(`${JSON.stringify({ event: 'listening', host: emulator.host })}\n`);
+  let stopping = false;
   const shutdown = (): void => {
+    if (stopping) return;
+    stopping = true;
     emulator.stop().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -269,6 +273,11 @@ async function main(args: string[]): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+  if (args.includes('--exit-with-stdin')) {
+    process.stdin.on('end', shutdown);
+    process.stdin.on('error', shutdown);
+    process.stdin.resume();
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -3,6 +3,7 @@
 // from protocol.ts. Unknown keys are stripped on parse, so the relay may add fields without breaking clients.
 import { z } from 'zod';
 import { Speaker } from './protocol.js';
+import { CoachFeedback } from './stage.js';
 
 export const SessionStatus = z.enum(['active', 'completed', 'abandoned']);
 export type SessionStatus = z.infer<typeof SessionStatus>;
@@ -63,7 +64,7 @@ export const SessionDetailJson = SessionSummaryJson.extend({
   usage: UsageJson,
   quality: AudioQualityJson,
   turns: z.array(TurnJson),
-  /** The coach's review of the scene, once the coach writes one; its shape is not fixed yet. */
-  coach: z.unknown().nullable().optional(),
+  /** The coach's review of the scene (or its honest fallback), once the coach wrote one. */
+  coach: CoachFeedback.nullable().optional(),
 });
 export type SessionDetailJson = z.infer<typeof SessionDetailJson>;

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { MAX_CONTROL_MESSAGE_BYTES, PROTOCOL_VERSION } from './constants.js';
 import { ErrorCode } from './errors.js';
+import { LiveVoiceName } from './games.js';
+import { AudienceReaction, CoachFeedback, ScenePhase, Sentiment, Suggestion } from './stage.js';
 
 const id = z.string().min(1).max(128);
 const streamId = z.number().int().min(0).max(0xffff);
@@ -20,6 +22,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
     sessionId: id.optional(),
     resumeToken: z.string().max(1024).optional(),
     game: z.string().max(64).optional(),
+    /** The suggestion the player took on the stage (drawn locally from the game's lists); random when omitted. */
+    suggestion: Suggestion.optional(),
+    /** The partner's Live voice; the default partner voice when omitted. */
+    partnerVoice: LiveVoiceName.optional(),
   }),
   /** The VAD confirmed speech; the pre-roll frames of this utterance follow on `audio`. */
   z.object({ type: z.literal('utterance.start'), utteranceId: streamId }),
@@ -45,8 +51,13 @@ export const RelayMessage = z.discriminatedUnion('type', [
     upstream: z.enum(['gemini', 'emulator']),
     resumed: z.boolean(),
   }),
-  /** The partner started a spoken turn; its audio frames carry streamId = turnId. */
-  z.object({ type: z.literal('partner.start'), turnId: streamId }),
+  /** The partner (or the MC, voiced on the same stream) started a spoken turn; its audio frames carry streamId = turnId. */
+  z.object({
+    type: z.literal('partner.start'),
+    turnId: streamId,
+    /** Who is speaking this turn; 'partner' when omitted. */
+    speaker: z.enum(['partner', 'mc']).optional(),
+  }),
   z.object({ type: z.literal('partner.end'), turnId: streamId, interrupted: z.boolean() }),
   /** Transcript text; partial updates of one entry share (speaker, streamId) until `final`. */
   z.object({
@@ -57,6 +68,29 @@ export const RelayMessage = z.discriminatedUnion('type', [
     final: z.boolean(),
   }),
   z.object({ type: z.literal('pong'), t: z.number() }),
+  /** The stage around the scene: sent after welcome and whenever the phase or the turn count changes. */
+  z.object({
+    type: z.literal('scene.state'),
+    game: z.string().max(64),
+    suggestion: Suggestion,
+    phase: ScenePhase,
+    /** Completed player turns. */
+    playerTurns: z.number().int().min(0),
+    /** The scene ends after this many player turns. */
+    turnBudget: z.number().int().min(1).max(200),
+    partnerVoice: LiveVoiceName,
+    mcVoice: LiveVoiceName,
+  }),
+  /** The room reacted to the exchange that ended with the player's turn `turnSeq`. */
+  z.object({
+    type: z.literal('audience.reaction'),
+    turnSeq: z.number().int().min(0),
+    ...AudienceReaction.shape,
+    /** The running room mood over the scene so far, in [-1, 1]. */
+    mood: Sentiment,
+  }),
+  /** The coach's review after the scene, or an honest fallback saying why there is none. */
+  z.object({ type: z.literal('coach.report'), report: CoachFeedback }),
   z.object({ type: z.literal('session.ended'), reason: z.string().max(256) }),
   z.object({
     type: z.literal('error'),

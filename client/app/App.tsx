@@ -1,5 +1,6 @@
 // The page shell: header with the main nav, then the page for the current path.
 import { useEffect } from 'react';
+import { CoachReportPage } from '../history/CoachReportPage.js';
 import { HistoryListPage } from '../history/HistoryListPage.js';
 import { SceneDetailPage } from '../history/SceneDetailPage.js';
 import { StagePage } from '../ui/StagePage.js';
@@ -17,6 +18,8 @@ function Page({ route }: { route: Route }) {
     case 'scene':
       // Keyed, so moving between two scenes starts the second one fresh.
       return <SceneDetailPage key={route.sessionId} sessionId={route.sessionId} />;
+    case 'report':
+      return <CoachReportPage key={route.sessionId} sessionId={route.sessionId} />;
     case 'not-found':
       return <NotFoundPage />;
   }

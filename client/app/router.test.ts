@@ -11,6 +11,8 @@ describe('matchRoute', () => {
     ['/history/abc_DEF-123', { name: 'scene', sessionId: 'abc_DEF-123' }],
     ['/history/abc/', { name: 'scene', sessionId: 'abc' }],
     ['/history/abc%5Fdef', { name: 'scene', sessionId: 'abc_def' }],
+    ['/history/abc/report', { name: 'report', sessionId: 'abc' }],
+    ['/history/abc/report/', { name: 'report', sessionId: 'abc' }],
   ])('%s is %o', (pathname, route) => {
     expect(matchRoute(pathname)).toEqual(route);
   });
@@ -18,6 +20,9 @@ describe('matchRoute', () => {
   it.each([
     '/histories',
     '/history/a/b',
+    '/history/a/reports',
+    '/history/report/x',
+    '/history/bad%2Fid/report',
     '/history/bad%2Fid',
     '/history/%E0%A4%A',
     '/history/has space',
@@ -29,12 +34,18 @@ describe('matchRoute', () => {
   });
 
   it('round-trips every page through hrefFor', () => {
-    const routes: Route[] = [{ name: 'stage' }, { name: 'history' }, { name: 'scene', sessionId: 'Sx_9-a' }];
+    const routes: Route[] = [
+      { name: 'stage' },
+      { name: 'history' },
+      { name: 'scene', sessionId: 'Sx_9-a' },
+      { name: 'report', sessionId: 'Sx_9-a' },
+    ];
     for (const route of routes) expect(matchRoute(hrefFor(route))).toEqual(route);
   });
 
   it('puts a scene detail under History in the nav', () => {
     expect(sectionOf({ name: 'scene', sessionId: 'a' })).toBe('history');
+    expect(sectionOf({ name: 'report', sessionId: 'a' })).toBe('history');
     expect(sectionOf({ name: 'history' })).toBe('history');
     expect(sectionOf({ name: 'stage' })).toBe('stage');
     expect(sectionOf({ name: 'not-found', pathname: '/x' })).toBeNull();

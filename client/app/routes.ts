@@ -4,6 +4,7 @@ export type Route =
   | { name: 'stage' }
   | { name: 'history' }
   | { name: 'scene'; sessionId: string }
+  | { name: 'report'; sessionId: string }
   | { name: 'not-found'; pathname: string };
 
 /** The relay's own rule for session ids (relay/api/sessions-api.ts); anything else cannot exist. */
@@ -14,7 +15,7 @@ export function matchRoute(pathname: string): Route {
   const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
   if (path === '/' || path === '') return { name: 'stage' };
   if (path === '/history') return { name: 'history' };
-  const scene = /^\/history\/([^/]+)$/.exec(path);
+  const scene = /^\/history\/([^/]+)(\/report)?$/.exec(path);
   if (scene?.[1]) {
     let sessionId: string;
     try {
@@ -22,7 +23,7 @@ export function matchRoute(pathname: string): Route {
     } catch {
       return { name: 'not-found', pathname };
     }
-    if (SESSION_ID_PATTERN.test(sessionId)) return { name: 'scene', sessionId };
+    if (SESSION_ID_PATTERN.test(sessionId)) return { name: scene[2] ? 'report' : 'scene', sessionId };
   }
   return { name: 'not-found', pathname };
 }
@@ -35,6 +36,8 @@ export function hrefFor(route: Route): string {
       return '/history';
     case 'scene':
       return `/history/${encodeURIComponent(route.sessionId)}`;
+    case 'report':
+      return `/history/${encodeURIComponent(route.sessionId)}/report`;
     case 'not-found':
       return route.pathname;
   }
@@ -43,7 +46,7 @@ export function hrefFor(route: Route): string {
 /** The nav section a route belongs to, for aria-current; a scene's detail is part of History. */
 export function sectionOf(route: Route): 'stage' | 'history' | null {
   if (route.name === 'stage') return 'stage';
-  if (route.name === 'history' || route.name === 'scene') return 'history';
+  if (route.name === 'history' || route.name === 'scene' || route.name === 'report') return 'history';
   return null;
 }
 
@@ -57,6 +60,8 @@ export function documentTitleFor(route: Route): string {
       return `Your scenes · ${SITE_NAME}`;
     case 'scene':
       return `Scene · ${SITE_NAME}`;
+    case 'report':
+      return `Coach report · ${SITE_NAME}`;
     case 'not-found':
       return `Page not found · ${SITE_NAME}`;
   }

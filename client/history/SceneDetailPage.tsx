@@ -2,6 +2,7 @@
 import type { SessionDetailJson } from '../../shared/api.js';
 import { Link } from '../app/Link.js';
 import { PageHeading } from '../app/PageHeading.js';
+import { hrefFor } from '../app/routes.js';
 import { fetchSessionDetail } from './api.js';
 import { formatSceneDateTime, gameName } from './format.js';
 import { HistoryProgress } from './HistoryStates.js';
@@ -33,6 +34,14 @@ export function SceneDetailPage({ sessionId }: { sessionId: string }) {
           <p className="flex flex-wrap items-center gap-3 text-sm text-stone-400">
             <time dateTime={state.data.createdAt}>{formatSceneDateTime(state.data.createdAt)}</time>
             <StatusBadge status={state.data.status} />
+            {state.data.coach ? (
+              <Link
+                href={hrefFor({ name: 'report', sessionId })}
+                className="rounded-full border border-emerald-500/40 bg-emerald-950/30 px-3 py-1 text-emerald-100 hover:bg-emerald-900/40 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-300"
+              >
+                Coach’s notes<span aria-hidden="true"> →</span>
+              </Link>
+            ) : null}
           </p>
         ) : null}
       </div>

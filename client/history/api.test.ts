@@ -1,26 +1,35 @@
-// The history client against real HTTP on 127.0.0.1: the relay's own sessions API (over an in-memory
-// SessionStore) for the contract, and a canned server for the failures the relay alone cannot produce.
+// The history client against real HTTP on 127.0.0.1: the relay's own sessions API over the real
+// FirestoreSessionStore on the Firestore emulator (never an in-memory stand-in) for the contract, and a canned
+// server for the failures the relay alone cannot produce.
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { Firestore } from '@google-cloud/firestore';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { handleSessionsApi } from '../../relay/api/sessions-api.js';
-import { AnonymousCookieAuthenticator } from '../../relay/auth/authenticator.js';
-import type { SessionStore, StoredSession, StoredTurn } from '../../relay/store/session-store.js';
+import { AnonymousCookieAuthenticator, IDENTITY_COOKIE_NAME } from '../../relay/auth/authenticator.js';
+import { silentLogger } from '../../relay/log.js';
+import { createFirestore } from '../../relay/store/firestore.js';
+import { FirestoreSessionStore } from '../../relay/store/firestore-session-store.js';
+import { type FirestoreEmulator, startFirestoreEmulator } from '../../scripts/firestore-emulator.js';
 import { type FetchLike, fetchSessionDetail, fetchSessionList, HistoryError } from './api.js';
+
+delete process.env.FIRESTORE_EMULATOR_HOST;
 
 const servers: Server[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
-/** Serves `listener` on a free loopback port; returns a fetch that resolves the client's relative URLs there. */
-async function serve(listener: RequestListener): Promise<FetchLike> {
+/**
+ * Serves `listener` on a free loopback port; returns a fetch that resolves the client's relative URLs there and
+ * keeps the identity cookie like a browser would (starting from `cookie`, if given).
+ */
+async function serve(listener: RequestListener, initialCookie?: string): Promise<FetchLike> {
   const server = createServer(listener);
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  let cookie: string | undefined;
-  // Keeps the identity cookie like a browser would.
+  let cookie = initialCookie;
   return async (url, init) => {
     const response = await fetch(`${base}${url}`, {
       ...init,
@@ -32,61 +41,65 @@ async function serve(listener: RequestListener): Promise<FetchLike> {
 }
 
 const createdAt = new Date('2026-11-22T18:00:00.000Z');
+const OWNER_ID = 'anon_history_client_owner';
+const MODEL = 'history-test-model';
+// A price row that makes this session's tokens cost exactly $0.0421 (50 text tokens × $842 per million).
+const PRICES = { [MODEL]: { inputAudio: 0, outputAudio: 0, text: 842 } };
 
-function storedSession(ownerId: string): StoredSession {
-  return {
-    id: 'scene_1',
-    ownerId,
-    game: 'yes-and',
-    model: 'm',
-    status: 'completed',
-    phase: 'closing',
-    resumptionHandle: null,
-    createdAt,
-    updatedAt: new Date(createdAt.getTime() + 90_000),
-    endedAt: new Date(createdAt.getTime() + 95_000),
-    expireAt: new Date(createdAt.getTime() + 90 * 86_400_000),
-    turnCount: 2,
-    usage: { inputAudioTokens: 1200, outputAudioTokens: 3400, textTokens: 50, estimatedCostUsd: 0.0421 },
-    quality: { framesReceived: 4000, framesLost: 12, jitterP95Ms: 18, reconnects: 1 },
-    latency: { p50Ms: 412, p95Ms: 530 },
-  };
-}
+let emulator: FirestoreEmulator;
+let db: Firestore;
+let store: FirestoreSessionStore;
 
-const turns: StoredTurn[] = [
-  {
+beforeAll(async () => {
+  emulator = await startFirestoreEmulator({ port: 0 });
+  db = createFirestore({ emulatorHost: emulator.host, projectId: 'history-client-test' });
+  // Every write is stamped 90 s into the scene (updatedAt), as the last write of a 95 s scene would be.
+  store = new FirestoreSessionStore(db, {
+    flushIntervalMs: 10,
+    prices: PRICES,
+    now: () => new Date(createdAt.getTime() + 90_000),
+    logger: silentLogger,
+  });
+  // One finished scene, written through the store's own write path (idempotent: ids are fixed).
+  store.createSession({ id: 'scene_1', ownerId: OWNER_ID, game: 'yes-and', model: MODEL, phase: 'closing', createdAt });
+  store.recordTurn('scene_1', {
     seq: 0,
     speaker: 'player',
     text: 'Welcome to the lighthouse.',
     startedAt: createdAt,
     endedAt: new Date(createdAt.getTime() + 2_000),
-    durationMs: 2_000,
-  },
-  {
+  });
+  store.recordTurn('scene_1', {
     seq: 1,
     speaker: 'partner',
     text: 'Yes, and the light is made of cheese.',
     startedAt: new Date(createdAt.getTime() + 2_400),
     endedAt: new Date(createdAt.getTime() + 5_000),
-    durationMs: 2_600,
     voiceToVoiceMs: 410,
     interrupted: true,
-  },
-];
+  });
+  store.endSession('scene_1', {
+    status: 'completed',
+    endedAt: new Date(createdAt.getTime() + 95_000),
+    usage: { inputAudioTokens: 1200, outputAudioTokens: 3400, textTokens: 50 },
+    quality: { framesReceived: 4000, framesLost: 12, jitterP95Ms: 18, reconnects: 1 },
+    latency: { p50Ms: 412, p95Ms: 530 },
+  });
+  expect(await store.flush(5_000)).toBe(true);
+});
+afterAll(async () => {
+  await store?.close(2_000);
+  await db?.terminate();
+  await emulator?.stop();
+});
 
-/** The relay's real handler; the store is an in-memory SessionStore owned by whoever asks first. */
+/** The relay's real handler over the Firestore-backed store, called by a browser holding the owner's cookie. */
 async function serveRelayApi(): Promise<FetchLike> {
-  let owner: string | null = null;
   const auth = new AnonymousCookieAuthenticator({ secret: 'history-client-test' });
-  const store: Pick<SessionStore, 'getSession' | 'getTurns' | 'listSessions'> = {
-    listSessions: async (ownerId) => {
-      owner ??= ownerId;
-      return ownerId === owner ? [storedSession(ownerId)] : [];
-    },
-    getSession: async (id) => (owner && id === 'scene_1' ? storedSession(owner) : null),
-    getTurns: async () => turns,
-  };
-  return serve((req, res) => void handleSessionsApi(req, res, { store, auth }));
+  return serve(
+    (req, res) => void handleSessionsApi(req, res, { store, auth }),
+    `${IDENTITY_COOKIE_NAME}=${auth.sign(OWNER_ID)}`,
+  );
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<HistoryError> {

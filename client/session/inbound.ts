@@ -15,7 +15,7 @@ export interface InboundContext {
   player: () => Player | null;
   gate: TurnGate;
   counters: InboundCounters;
-  onWelcome(sessionId: string, upstream: 'gemini' | 'emulator'): void;
+  onWelcome(welcome: Extract<RelayMessage, { type: 'welcome' }>): void;
   onFatal(message: UserMessage): void;
   onSessionEnded(reason: string): void;
   /** A partner audio frame arrived (before jitter buffering), for the latency timeline. */
@@ -52,7 +52,7 @@ export function handleRelayMessage(context: InboundContext, message: RelayMessag
         context.onFatal(userMessage('protocol.version'));
         return;
       }
-      context.onWelcome(message.sessionId, message.upstream);
+      context.onWelcome(message);
       return;
     case 'partner.start':
       return;

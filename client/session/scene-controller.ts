@@ -1,23 +1,46 @@
 // Runs one scene: player + transport up inside the click, hello/welcome, then the mic; routes
 // audio and control both ways; ends cleanly. Every failure becomes a UserMessage in the scene
 // store and nothing escapes as an uncaught error.
+//
+// A scene outlives its connections. A drop (transport closed, ICE failed, missed heartbeat, the browser
+// going offline) moves the connection to `reconnecting`; each retry uses a NEW transport and says
+// `hello { sessionId, resumeToken }` with the latest token; `welcome { resumed }` brings it back to
+// `connected`. The player (its AudioContext), the mic and the transcript stay as they are. After the
+// grace period, or if the relay no longer knows the session, the scene closes in plain words.
+//
+// Speech during an outage is cancelled, never continued: an utterance belongs to the connection its
+// `utterance.start` went out on. Frames and `utterance.end` of an utterance that started before the drop,
+// or while disconnected, are dropped (and counted); the relay never receives the second half of a turn.
+// The next utterance that starts after the resume flows normally.
 
 import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS, PROTOCOL_VERSION } from '../../shared/constants.js';
 import { decodeFrame, FRAME_HEADER_BYTES } from '../../shared/frame.js';
 import type { ClientMessage, RelayMessage } from '../../shared/protocol.js';
 import type { Mic, MicEvents } from '../audio/mic.js';
 import type { Player, PlayerEvents } from '../audio/player.js';
+import { createReconnectPolicy, DEFAULT_BACKOFF, type ReconnectPolicy } from '../connection/backoff.js';
 import { ConnectionMachine } from '../connection/connection-machine.js';
+import type { NetworkStatus } from '../connection/network-status.js';
+import { Reconnector } from '../connection/reconnector.js';
 import { type AppStores, clearTranscript, closeTranscript, dispatchScene } from '../store/stores.js';
 import type { Transport } from '../transport/transport.js';
 import { handleInboundFrame, handleRelayMessage, type InboundContext, type InboundCounters } from './inbound.js';
 import type { LatencyTimeline } from './latency-timeline.js';
-import { attempt, createSceneRun, release, SceneFailure, type SceneRun } from './scene-run.js';
+import {
+  attempt,
+  createSceneRun,
+  type OutageStats,
+  release,
+  SceneFailure,
+  type SceneRun,
+  type Welcome,
+} from './scene-run.js';
 import { messageForFailure, type UserMessage, userMessage } from './user-messages.js';
 
 export interface SceneDeps {
   stores: AppStores;
-  createTransport(): Transport;
+  /** A new transport for each connection; `reconnecting` asks for the kind the scene already uses. */
+  createTransport(attempt?: { reconnecting: boolean }): Transport;
   createPlayer(events: PlayerEvents): Promise<Player>;
   startMic(events: MicEvents): Promise<Mic>;
   now?: () => number;
@@ -25,9 +48,21 @@ export interface SceneDeps {
   heartbeatIntervalMs?: number;
   heartbeatTimeoutMs?: number;
   game?: string;
+  /** Browser online/offline events; none in Node tests unless given. */
+  network?: NetworkStatus;
+  /** How long the relay keeps a dropped session; we stop retrying after this. */
+  reconnectGraceMs?: number;
+  /** One reconnect attempt (connect + hello + welcome) gets this long. */
+  reconnectAttemptTimeoutMs?: number;
+  reconnectPolicy?: ReconnectPolicy;
 }
 
 export const DEFAULT_WELCOME_TIMEOUT_MS = 10_000;
+/** The relay's default SESSION_GRACE_MS. */
+export const DEFAULT_RECONNECT_GRACE_MS = 30_000;
+export const DEFAULT_RECONNECT_ATTEMPT_TIMEOUT_MS = 5_000;
+/** Short caps: within a 30 s grace period, a retry every few seconds at worst. */
+const RECONNECT_BACKOFF = { ...DEFAULT_BACKOFF, maxDelayMs: 4_000, maxRetries: 1_000 };
 
 export class SceneController {
   readonly connection = new ConnectionMachine();
@@ -39,7 +74,10 @@ export class SceneController {
   constructor(deps: SceneDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? (() => performance.now());
-    this.connection.subscribe((state, _previous, reason) => deps.stores.connection.setState({ state, reason }));
+    this.connection.subscribe((state, _previous, reason) => {
+      const transport = state === 'connected' ? (this.#scene?.transport.kind ?? null) : undefined;
+      deps.stores.connection.setState(transport === undefined ? { state, reason } : { state, reason, transport });
+    });
   }
 
   get running(): boolean {
@@ -59,6 +97,12 @@ export class SceneController {
     return this.#scene ? { ...this.#scene.counters } : null;
   }
 
+  /** What drops cost the current scene, and which transport carries it now. */
+  connectionStats(): (OutageStats & { transport: Transport['kind'] }) | null {
+    const scene = this.#scene;
+    return scene ? { ...scene.outage, transport: scene.transport.kind } : null;
+  }
+
   /** Call from the Start-scene click: the player's AudioContext needs that user gesture. */
   start(): Promise<void> {
     if (this.#scene) return Promise.resolve();
@@ -66,7 +110,7 @@ export class SceneController {
     dispatchScene(stores, { type: 'starting' });
     clearTranscript(stores);
     this.connection.transition('connecting');
-    const scene = createSceneRun(this.#deps.createTransport(), this.#now());
+    const scene = createSceneRun(this.#deps.createTransport({ reconnecting: false }), this.#now());
     this.#timeline = scene.timeline;
     this.#scene = scene;
     // Synchronously, before any await, so the AudioContext is created within the gesture.
@@ -98,7 +142,8 @@ export class SceneController {
 
   async #run(scene: SceneRun, playerReady: Promise<Player>): Promise<void> {
     const { transport } = scene;
-    this.#subscribe(scene, transport);
+    this.#attachTransport(scene, transport);
+    this.#watchNetwork(scene);
     const connected = attempt(() => transport.connect(scene.abort.signal), 'transport.unreachable');
     await Promise.all([playerReady, connected]);
     if (!this.#isCurrent(scene)) return;
@@ -106,8 +151,12 @@ export class SceneController {
     scene.lastInboundAtMs = this.#now();
 
     const hello: ClientMessage = { type: 'hello', protocolVersion: PROTOCOL_VERSION };
+    const welcomed = this.#waitForWelcome(scene, scene.abort.signal, this.#deps.welcomeTimeoutMs);
     this.#send(scene, this.#deps.game ? { ...hello, game: this.#deps.game } : hello);
-    await this.#waitForWelcome(scene);
+    // An aborted wait means the scene was torn down meanwhile; the check below sees that.
+    await welcomed.catch((error: unknown) => {
+      if (this.#isCurrent(scene)) throw error;
+    });
     if (!this.#isCurrent(scene)) return;
     this.connection.transition('connected');
     this.#startHeartbeat(scene);
@@ -118,61 +167,170 @@ export class SceneController {
     dispatchScene(this.#deps.stores, { type: 'running' });
   }
 
-  #subscribe(scene: SceneRun, transport: Transport): void {
+  /** Makes `transport` the scene's one transport; events of any earlier one are ignored from now on. */
+  #attachTransport(scene: SceneRun, transport: Transport): void {
+    this.#detachTransport(scene);
+    scene.transport = transport;
+    scene.generation++;
+    const isCurrent = () => this.#isCurrent(scene) && scene.transport === transport;
     const context: InboundContext = {
       stores: this.#deps.stores,
       now: this.#now,
       player: () => scene.player,
       gate: scene.gate,
       counters: scene.counters,
-      onWelcome: (sessionId, upstream) => {
-        scene.welcomed = true;
-        dispatchScene(this.#deps.stores, { type: 'welcomed', sessionId, upstream });
-        scene.resolveWelcome?.();
+      onWelcome: (welcome) => {
+        scene.sessionId = welcome.sessionId;
+        scene.resumeToken = welcome.resumeToken;
+        if (!scene.welcomed) {
+          scene.welcomed = true;
+          dispatchScene(this.#deps.stores, {
+            type: 'welcomed',
+            sessionId: welcome.sessionId,
+            upstream: welcome.upstream,
+          });
+        }
+        scene.resolveWelcome?.(welcome);
       },
       onFatal: (message) => void this.#fail(scene, message),
       onSessionEnded: (reason) => void this.#sessionEnded(scene, reason),
       onPartnerFrame: (turnId) => scene.timeline.partnerFrame(turnId, this.#now()),
     };
-    scene.unsubscribers.push(
+    scene.transportUnsubscribers.push(
       transport.onMessage((message: RelayMessage) => {
-        if (!this.#isCurrent(scene)) return;
+        if (!isCurrent()) return;
         scene.lastInboundAtMs = this.#now();
         handleRelayMessage(context, message);
       }),
       transport.onFrame((bytes) => {
-        if (!this.#isCurrent(scene)) return;
+        if (!isCurrent()) return;
         scene.lastInboundAtMs = this.#now();
         handleInboundFrame(context, bytes);
       }),
       transport.onState((state, reason) => {
-        if (state !== 'closed' || !this.#isCurrent(scene) || !scene.transportOpen) return;
-        console.warn(`transport closed: ${reason ?? 'unknown reason'}`);
-        void this.#fail(scene, userMessage('transport.lost'));
+        if (state !== 'closed' || !isCurrent()) return;
+        const connectionState = this.connection.state;
+        if (connectionState === 'connected') {
+          console.warn(`transport closed: ${reason ?? 'unknown reason'}`);
+          this.#connectionLost(scene, reason ?? 'transport closed');
+        }
+        // While first connecting, a transport that had opened and closes again ends the scene.
+        else if (connectionState === 'connecting' && scene.transportOpen)
+          void this.#fail(scene, userMessage('transport.lost'));
       }),
     );
   }
 
-  #waitForWelcome(scene: SceneRun): Promise<void> {
-    if (scene.welcomed) return Promise.resolve();
-    const timeoutMs = this.#deps.welcomeTimeoutMs ?? DEFAULT_WELCOME_TIMEOUT_MS;
+  #detachTransport(scene: SceneRun): void {
+    for (const unsubscribe of scene.transportUnsubscribers.splice(0)) unsubscribe();
+    scene.transportOpen = false;
+    if (scene.heartbeat) clearInterval(scene.heartbeat);
+    scene.heartbeat = null;
+  }
+
+  #watchNetwork(scene: SceneRun): void {
+    const network = this.#deps.network;
+    if (!network) return;
+    scene.unsubscribers.push(
+      network.subscribe((online) => {
+        if (!this.#isCurrent(scene)) return;
+        if (!online) this.#connectionLost(scene, 'the browser went offline');
+        else if (this.connection.state === 'reconnecting') scene.reconnector?.retryNow();
+      }),
+    );
+  }
+
+  /** Resolves with the next welcome on the scene's transport; rejects on timeout, abort or a closed transport. */
+  #waitForWelcome(scene: SceneRun, signal: AbortSignal, timeoutMs = DEFAULT_WELCOME_TIMEOUT_MS): Promise<Welcome> {
+    const transport = scene.transport;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new SceneFailure(userMessage('transport.timeout'))), timeoutMs);
-      const settle = () => {
+      const done = () => {
         clearTimeout(timer);
+        stopWatching();
+        signal.removeEventListener('abort', onAbort);
         scene.resolveWelcome = null;
-        resolve();
       };
-      scene.resolveWelcome = settle;
-      // A failure elsewhere (fatal error, lost transport) ends the wait too; #run then sees it is stale.
-      scene.abort.signal.addEventListener('abort', settle, { once: true });
+      const timer = setTimeout(() => {
+        done();
+        reject(new SceneFailure(userMessage('transport.timeout')));
+      }, timeoutMs);
+      const onAbort = () => {
+        done();
+        reject(new SceneFailure(userMessage('transport.lost')));
+      };
+      const stopWatching = transport.onState((state) => {
+        if (state === 'closed') onAbort();
+      });
+      scene.resolveWelcome = (welcome) => {
+        done();
+        resolve(welcome);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) onAbort();
     });
+  }
+
+  /** The connection dropped under a live scene: keep everything else and start resuming. */
+  #connectionLost(scene: SceneRun, reason: string): void {
+    if (!this.#isCurrent(scene) || this.connection.state !== 'connected') return;
+    if (!scene.sessionId || !scene.resumeToken) {
+      void this.#fail(scene, userMessage('transport.lost'));
+      return;
+    }
+    const lost = scene.transport;
+    this.#detachTransport(scene);
+    lost.close();
+    if (scene.utteranceGeneration !== null) scene.outage.cancelledUtterances++;
+    scene.utteranceGeneration = null;
+    this.connection.transition('reconnecting', reason);
+    const startedAtMs = this.#now();
+    const graceMs = this.#deps.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS;
+    scene.reconnector = new Reconnector({
+      policy: this.#deps.reconnectPolicy ?? createReconnectPolicy({ ...RECONNECT_BACKOFF, maxElapsedMs: graceMs }),
+      graceMs,
+      attemptTimeoutMs: this.#deps.reconnectAttemptTimeoutMs ?? DEFAULT_RECONNECT_ATTEMPT_TIMEOUT_MS,
+      now: this.#now,
+      attempt: (signal) => this.#resumeAttempt(scene, signal),
+      onReconnected: () => {
+        scene.reconnector = null;
+        scene.outage.reconnects++;
+        scene.outage.lastOutageMs = Math.round(this.#now() - startedAtMs);
+        this.connection.transition('connected');
+        this.#startHeartbeat(scene);
+      },
+      onGiveUp: (why) => {
+        console.warn(`reconnect gave up: ${why}`);
+        void this.#fail(scene, userMessage('transport.lost'));
+      },
+    });
+    scene.reconnector.start();
+  }
+
+  /** One try: a new transport, hello with the session's id and latest token, and its resumed welcome. */
+  async #resumeAttempt(scene: SceneRun, signal: AbortSignal): Promise<void> {
+    const transport = this.#deps.createTransport({ reconnecting: true });
+    this.#attachTransport(scene, transport);
+    signal.addEventListener('abort', () => transport.close(), { once: true });
+    await transport.connect(signal);
+    const welcomed = this.#waitForWelcome(scene, signal, this.#deps.reconnectAttemptTimeoutMs);
+    const { sessionId, resumeToken } = scene;
+    transport.send({
+      type: 'hello',
+      protocolVersion: PROTOCOL_VERSION,
+      ...(sessionId ? { sessionId } : {}),
+      ...(resumeToken ? { resumeToken } : {}),
+    });
+    await welcomed;
+    if (signal.aborted || scene.transport !== transport) throw new Error('superseded');
+    scene.transportOpen = true;
+    scene.lastInboundAtMs = this.#now();
   }
 
   #startHeartbeat(scene: SceneRun): void {
     const intervalMs = this.#deps.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
     const timeoutMs = this.#deps.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS;
     let lastTickAtMs = this.#now();
+    if (scene.heartbeat) clearInterval(scene.heartbeat);
     scene.heartbeat = setInterval(() => {
       if (!this.#isCurrent(scene)) return;
       const nowMs = this.#now();
@@ -181,11 +339,18 @@ export class SceneController {
       if (nowMs - lastTickAtMs > 2 * intervalMs) scene.lastInboundAtMs = nowMs;
       lastTickAtMs = nowMs;
       if (nowMs - scene.lastInboundAtMs > timeoutMs) {
-        void this.#fail(scene, userMessage('transport.lost'));
+        this.#connectionLost(scene, `no word from the relay for ${timeoutMs} ms`);
         return;
       }
       this.#send(scene, { type: 'ping', t: nowMs });
     }, intervalMs);
+  }
+
+  /** Whether mic traffic may go out now: connected, and the utterance started on this connection. */
+  #utteranceLive(scene: SceneRun): boolean {
+    return (
+      this.connection.state === 'connected' && scene.transportOpen && scene.utteranceGeneration === scene.generation
+    );
   }
 
   #micEvents(scene: SceneRun): MicEvents {
@@ -193,22 +358,34 @@ export class SceneController {
     return {
       onUtteranceStart: (utteranceId) => {
         if (!this.#isCurrent(scene)) return;
+        const connected = this.connection.state === 'connected' && scene.transportOpen;
         const player = scene.player;
         if (player && player.speakingTurnId !== null) {
           // Barge-in: silence the partner first (locally, at once), then tell the relay.
           const { turnId, playedMs } = player.interrupt();
           if (turnId !== null) {
             scene.gate.close(turnId);
-            this.#send(scene, { type: 'barge-in', turnId, playedMs: Math.max(0, Math.round(playedMs)) });
+            if (connected) this.#send(scene, { type: 'barge-in', turnId, playedMs: Math.max(0, Math.round(playedMs)) });
             dispatchScene(stores, { type: 'barge-in' });
           }
         }
+        if (!connected) {
+          // Spoken into an outage: cancelled, not queued (see the top of this file).
+          scene.utteranceGeneration = null;
+          scene.outage.cancelledUtterances++;
+          return;
+        }
+        scene.utteranceGeneration = scene.generation;
         scene.utteranceEndAtMs = null;
         this.#send(scene, { type: 'utterance.start', utteranceId });
         dispatchScene(stores, { type: 'utterance.started' });
       },
       onFrame: (frame) => {
         if (!this.#isCurrent(scene)) return;
+        if (!this.#utteranceLive(scene)) {
+          scene.outage.framesDroppedWhileDisconnected++;
+          return;
+        }
         scene.transport.sendFrame(frame);
         // Timings only: a frame the timeline cannot read still went out as it was.
         if (frame.byteLength > FRAME_HEADER_BYTES) {
@@ -219,9 +396,13 @@ export class SceneController {
       onCaptureStarted: (atMs) => scene.timeline.captureStarted(atMs),
       onUtteranceEnd: (utteranceId, frameCount) => {
         if (!this.#isCurrent(scene)) return;
-        this.#send(scene, { type: 'utterance.end', utteranceId, frameCount });
-        scene.utteranceEndAtMs = this.#now();
-        scene.timeline.utteranceEnded(utteranceId, scene.utteranceEndAtMs);
+        const live = this.#utteranceLive(scene);
+        scene.utteranceGeneration = null;
+        if (live) {
+          this.#send(scene, { type: 'utterance.end', utteranceId, frameCount });
+          scene.utteranceEndAtMs = this.#now();
+          scene.timeline.utteranceEnded(utteranceId, scene.utteranceEndAtMs);
+        }
         dispatchScene(stores, { type: 'utterance.ended' });
       },
       onLevel: (level) => {
@@ -281,12 +462,13 @@ export class SceneController {
     if (this.#scene !== scene) return Promise.resolve();
     this.#scene = null;
     scene.abort.abort();
-    if (scene.heartbeat) clearInterval(scene.heartbeat);
+    scene.reconnector?.stop();
+    scene.reconnector = null;
     for (const unsubscribe of scene.unsubscribers) unsubscribe();
+    this.#detachTransport(scene);
     this.connection.transition('closed', reason);
     this.#deps.stores.levels.setState({ micLevel: 0 });
     closeTranscript(this.#deps.stores);
-    scene.transportOpen = false;
     scene.transport.close();
     const { mic, player } = scene;
     return Promise.all([

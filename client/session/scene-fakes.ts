@@ -8,7 +8,6 @@ import type { Player, PlayerEvents } from '../audio/player.js';
 import type { Transport, TransportState } from '../transport/transport.js';
 
 export class FakeTransport implements Transport {
-  readonly kind = 'webrtc' as const;
   state: TransportState = 'connecting';
   readonly sent: ClientMessage[] = [];
   readonly sentFrames: Uint8Array[] = [];
@@ -18,6 +17,8 @@ export class FakeTransport implements Transport {
   readonly #frameListeners = new Set<(frame: Uint8Array) => void>();
   readonly #messageListeners = new Set<(message: RelayMessage) => void>();
   readonly #stateListeners = new Set<(state: TransportState, reason?: string) => void>();
+
+  constructor(readonly kind: Transport['kind'] = 'webrtc') {}
 
   connect(signal?: AbortSignal): Promise<void> {
     const outcome = this.connectOutcome;

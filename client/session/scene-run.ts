@@ -1,6 +1,8 @@
 // One scene's resources and the small helpers that keep its failures in plain words.
+import type { RelayMessage } from '../../shared/protocol.js';
 import type { Mic } from '../audio/mic.js';
 import type { Player } from '../audio/player.js';
+import type { Reconnector } from '../connection/reconnector.js';
 import type { Transport } from '../transport/transport.js';
 import type { InboundCounters } from './inbound.js';
 import { LatencyTimeline } from './latency-timeline.js';
@@ -14,6 +16,18 @@ export class SceneFailure extends Error {
   }
 }
 
+export type Welcome = Extract<RelayMessage, { type: 'welcome' }>;
+
+/** What outages cost this scene: read by tests and the instrumentation. */
+export interface OutageStats {
+  reconnects: number;
+  /** Utterances the player spoke while disconnected (or that a drop cut): never sent, never continued. */
+  cancelledUtterances: number;
+  framesDroppedWhileDisconnected: number;
+  /** From noticing the drop to the resumed welcome, for the last outage. */
+  lastOutageMs: number | null;
+}
+
 /** Resources of one scene; a later scene never sees an earlier one's callbacks. */
 export interface SceneRun {
   abort: AbortController;
@@ -23,10 +37,22 @@ export interface SceneRun {
   gate: TurnGate;
   counters: InboundCounters;
   unsubscribers: Array<() => void>;
+  /** Listeners on the current transport only; a reconnect replaces them with the new transport's. */
+  transportUnsubscribers: Array<() => void>;
   heartbeat: ReturnType<typeof setInterval> | null;
   welcomed: boolean;
-  resolveWelcome: (() => void) | null;
+  resolveWelcome: ((welcome: Welcome) => void) | null;
   transportOpen: boolean;
+  /** From the latest welcome; a reconnect presents both to re-attach the relay's session. */
+  sessionId: string | null;
+  resumeToken: string | null;
+  /** Bumped for every transport; an utterance belongs to the connection it started on. */
+  generation: number;
+  /** The generation the open utterance's `utterance.start` went out on; null = none, or cancelled. */
+  utteranceGeneration: number | null;
+  outage: OutageStats;
+  /** Set while `reconnecting`. */
+  reconnector: Reconnector | null;
   lastInboundAtMs: number;
   /** When the player's last utterance ended, until the partner's answer becomes audible. */
   utteranceEndAtMs: number | null;
@@ -43,9 +69,16 @@ export function createSceneRun(transport: Transport, nowMs: number): SceneRun {
     counters: { badFrames: 0, gatedFrames: 0 },
     unsubscribers: [],
     heartbeat: null,
+    transportUnsubscribers: [],
     welcomed: false,
     resolveWelcome: null,
     transportOpen: false,
+    sessionId: null,
+    resumeToken: null,
+    generation: 0,
+    utteranceGeneration: null,
+    reconnector: null,
+    outage: { reconnects: 0, cancelledUtterances: 0, framesDroppedWhileDisconnected: 0, lastOutageMs: null },
     lastInboundAtMs: nowMs,
     utteranceEndAtMs: null,
     timeline: new LatencyTimeline(),

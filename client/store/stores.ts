@@ -17,6 +17,8 @@ export interface ConnectionStoreState {
   reason: string | undefined;
   /** Last heartbeat round trip. */
   rttMs: number | null;
+  /** What carries the scene once connected: WebRTC data channels, or the WebSocket fallback. */
+  transport?: 'webrtc' | 'websocket' | null;
 }
 
 export interface LevelsState {

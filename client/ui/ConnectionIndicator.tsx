@@ -21,6 +21,8 @@ const DOT_CLASSES: Record<ConnectionState, string> = {
 export function ConnectionIndicator() {
   const state = useAppStore('connection', (s) => s.state);
   const rttMs = useAppStore('connection', (s) => s.rttMs);
+  // Which transport carries the scene (WebRTC, or the WebSocket fallback); unobtrusive, for the curious.
+  const transport = useAppStore('connection', (s) => s.transport ?? null);
   return (
     <div className="flex items-center gap-2">
       {state === 'connected' && rttMs !== null ? (
@@ -31,10 +33,16 @@ export function ConnectionIndicator() {
       <div
         role="status"
         aria-label="Connection"
+        data-transport={transport ?? undefined}
         className="inline-flex items-center gap-2 rounded-full border border-stone-700 bg-stone-900/80 px-3 py-1 text-sm text-stone-300"
       >
         <span aria-hidden="true" className={`size-2.5 rounded-full ${DOT_CLASSES[state]}`} />
         <span data-state={state}>{CONNECTION_LABELS[state]}</span>
+        {transport && state !== 'idle' && state !== 'closed' ? (
+          <span className="text-xs text-stone-500" title="How this page reaches the stage server">
+            {transport === 'websocket' ? 'WebSocket' : 'WebRTC'}
+          </span>
+        ) : null}
       </div>
     </div>
   );

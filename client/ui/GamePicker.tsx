@@ -1,9 +1,11 @@
-// "Game: Yes, And (change)" under the Start button. Start stays one click with the remembered game; "change"
-// opens the catalog in place, and one more click picks a game and closes it. Locked while a scene runs.
+// "Game: Yes, And (change · Surprise me)" under the Start button. Start stays one click with the remembered game;
+// "change" opens the catalog in place (name, pitch, difficulty, length, skills), and one more click picks a game
+// and closes it; "Surprise me" picks another game at random. Locked while a scene runs.
 import { useEffect, useId, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { GAMES, type Game, gameOrDefault } from '../../shared/games.js';
-import { useAppStore, useServices } from './app-context.js';
+import { SKILL_LABELS } from '../stage/stage-text.js';
+import { useAppStore, useSceneSetup, useServices, useStage } from './app-context.js';
 
 const DIFFICULTY_LABELS: Record<Game['difficulty'], string> = { 1: 'Easy', 2: 'Medium', 3: 'Tricky' };
 
@@ -25,6 +27,7 @@ function DifficultyPips({ difficulty }: { difficulty: Game['difficulty'] }) {
 
 export function GamePicker() {
   const { gameChoice } = useServices();
+  const sceneSetup = useSceneSetup();
   const gameId = useStore(gameChoice.store, (s) => s.gameId);
   const phase = useAppStore('scene', (s) => s.phase);
   const [open, setOpen] = useState(false);
@@ -33,6 +36,8 @@ export function GamePicker() {
   const listId = useId();
   const game = gameOrDefault(gameId);
   const locked = phase !== 'idle';
+  // While a scene runs, the relay's scene.state names the game actually played (SceneInfo shows it).
+  const relayGame = useStage((s) => s.scene?.game ?? null);
 
   // Opening moves focus to the current game, so arrow-free Tab/Enter picking starts where the player is.
   useEffect(() => {
@@ -49,6 +54,7 @@ export function GamePicker() {
     toggleRef.current?.focus();
   };
 
+  if (locked && relayGame !== null) return null;
   return (
     <div className="flex w-full flex-col items-center gap-3">
       <p className="text-sm text-stone-400">
@@ -66,6 +72,19 @@ export function GamePicker() {
             >
               {open ? 'close' : 'change'}
               <span className="sr-only"> game</span>
+            </button>{' '}
+            <span aria-hidden="true" className="text-stone-600">
+              ·
+            </span>{' '}
+            <button
+              type="button"
+              onClick={() => {
+                sceneSetup.surprise();
+                if (open) close();
+              }}
+              className="rounded px-1 text-amber-300 underline underline-offset-4 hover:text-amber-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-300"
+            >
+              Surprise me
             </button>
           </>
         )}
@@ -81,7 +100,7 @@ export function GamePicker() {
               close();
             }
           }}
-          className="grid max-h-[min(26rem,60dvh)] w-full max-w-2xl gap-2 overflow-y-auto rounded-2xl border border-stone-700 bg-stone-950/90 p-2 text-left shadow-xl shadow-black/40 sm:grid-cols-2"
+          className="relative grid max-h-[min(26rem,60dvh)] w-full max-w-2xl gap-2 overflow-y-auto rounded-2xl border border-stone-700 bg-stone-950/90 p-2 text-left shadow-xl shadow-black/40 sm:grid-cols-2 lg:grid-cols-1"
         >
           {GAMES.map((entry) => {
             const chosen = entry.id === game.id;
@@ -105,6 +124,21 @@ export function GamePicker() {
                     <DifficultyPips difficulty={entry.difficulty} />
                   </span>
                   <span className="text-sm leading-snug text-stone-300">{entry.pitch}</span>
+                  <span className="text-xs text-stone-400 tabular-nums">
+                    about {entry.typicalLength.minutes} min · {entry.typicalLength.playerTurns} lines
+                  </span>
+                  <span className="flex flex-wrap gap-1">
+                    <span className="sr-only">Trains: </span>
+                    {entry.skills.map((skill, index) => (
+                      <span
+                        key={skill}
+                        className="rounded-full border border-stone-700 px-2 py-0.5 text-[0.7rem] text-stone-300"
+                      >
+                        {SKILL_LABELS[skill]}
+                        {index < entry.skills.length - 1 ? <span className="sr-only">,</span> : null}
+                      </span>
+                    ))}
+                  </span>
                 </button>
               </li>
             );

@@ -1,17 +1,25 @@
-import { useAppStore } from './app-context.js';
+import { useAppStore, useStage } from './app-context.js';
 
 /** The scene partner under the spotlight; it glows while its voice is audible. */
 export function PartnerIndicator() {
   const speakingTurnId = useAppStore('scene', (s) => s.partnerSpeakingTurnId);
   const phase = useAppStore('scene', (s) => s.phase);
   const speaking = speakingTurnId !== null;
-  const caption = speaking
-    ? 'Partner is speaking'
-    : phase === 'running'
-      ? 'Partner is listening'
-      : 'Partner is waiting in the wings';
+  // The MC is voiced on the partner's stream; the relay marks its turns (partner.start speaker 'mc').
+  const mcSpeaking = useStage((s) => speakingTurnId !== null && s.mcTurnIds.includes(speakingTurnId));
+  const caption = mcSpeaking
+    ? 'The MC is speaking'
+    : speaking
+      ? 'Partner is speaking'
+      : phase === 'running'
+        ? 'Partner is listening'
+        : 'Partner is waiting in the wings';
   return (
-    <div className="flex flex-col items-center gap-3" data-partner-speaking={speaking ? 'true' : 'false'}>
+    <div
+      className="flex flex-col items-center gap-3"
+      data-partner-speaking={speaking ? 'true' : 'false'}
+      data-mc-speaking={mcSpeaking ? 'true' : undefined}
+    >
       <div className="relative grid size-28 place-items-center sm:size-36">
         {speaking ? (
           <>

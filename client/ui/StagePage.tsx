@@ -1,5 +1,10 @@
+import { useEffect } from 'react';
 import { PageHeading } from '../app/PageHeading.js';
-import { useAppStore } from './app-context.js';
+import { AudienceMeter } from '../stage/AudienceMeter.js';
+import { SceneInfo } from '../stage/SceneInfo.js';
+import { SceneSetupPanel } from '../stage/SceneSetupPanel.js';
+import { StageCoachPanel } from '../stage/StageCoachPanel.js';
+import { useAppStore, useServices, useStage, useStageStore } from './app-context.js';
 import { ErrorBanner } from './ErrorBanner.js';
 import { GamePicker } from './GamePicker.js';
 import { MicMeter } from './MicMeter.js';
@@ -36,27 +41,56 @@ function StatusLine() {
   );
 }
 
+/** The room's meter, once there is a room: while a scene runs, and afterwards if it reacted. */
+function StageAudience() {
+  const phase = useAppStore('scene', (s) => s.phase);
+  const reacted = useStage((s) => s.mood !== null);
+  const staged = useStage((s) => s.scene !== null);
+  if (!(reacted || (staged && phase !== 'idle'))) return null;
+  return <AudienceMeter />;
+}
+
+/** ?demo=stage | coach | coach-fallback fills the stores with sample messages, to look at the screens offline. */
+function useDemo() {
+  const services = useServices();
+  const stage = useStageStore();
+  useEffect(() => {
+    const demo = new URLSearchParams(window.location.search).get('demo');
+    if (!demo) return;
+    // A separate chunk: nothing of the demo loads unless asked for.
+    void import('../stage/demo.js').then(({ playDemo }) => playDemo(demo, services.stores, stage));
+  }, [services, stage]);
+}
+
 export function StagePage() {
+  useDemo();
   return (
     <div className="grid flex-1 gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.1fr)] lg:gap-10">
       <PageHeading className="sr-only">Stage</PageHeading>
-      <div className="flex flex-col gap-5">
+      <div className="flex flex-col gap-5 lg:sticky lg:top-4 lg:self-start">
         <ErrorBanner />
         <section
           aria-label="Stage"
           className="flex flex-1 flex-col items-center justify-center gap-7 rounded-3xl border border-stone-800 bg-gradient-to-b from-stone-900/40 to-stone-950/60 px-4 py-8 sm:py-10"
         >
+          <SceneInfo />
           <PartnerIndicator />
           <div className="flex w-full flex-col items-center gap-3">
             <SceneButton />
             <GamePicker />
+            <SceneSetupPanel />
           </div>
           <StatusLine />
           <MicMeter />
+          <StageAudience />
         </section>
       </div>
-      <div className="flex min-h-[22rem] flex-col lg:max-h-[calc(100dvh-7rem)]">
-        <Transcript />
+      <div className="flex flex-col gap-6">
+        {/* Beside the stage on wide screens, right under it on phones: the first thing to read after a scene. */}
+        <StageCoachPanel />
+        <div className="flex min-h-[22rem] flex-1 flex-col lg:max-h-[calc(100dvh-7rem)]">
+          <Transcript />
+        </div>
       </div>
     </div>
   );

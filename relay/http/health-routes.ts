@@ -14,6 +14,8 @@ export interface ReadinessSource {
   activeSessions(): number;
   maxSessions: number;
   probeUpstream(): Promise<UpstreamProbeResult>;
+  /** More reasons not to take new scenes (e.g. the Firestore write backlog); empty when all is well. */
+  extraReasons?(): string[];
 }
 
 export function healthzHandler(_request: IncomingMessage, response: ServerResponse): void {
@@ -28,6 +30,7 @@ export function createReadyzHandler(source: ReadinessSource) {
     if (sessions >= source.maxSessions) reasons.push(`at capacity: ${sessions}/${source.maxSessions} sessions`);
     const upstream = await source.probeUpstream();
     if (!upstream.reachable) reasons.push(`upstream unreachable: ${upstream.detail}`);
+    reasons.push(...(source.extraReasons?.() ?? []));
     sendJson(response, reasons.length ? 503 : 200, {
       ready: reasons.length === 0,
       reasons,
@@ -66,6 +69,7 @@ export interface HealthRoutesOptions {
   kind: 'gemini' | 'emulator';
   sessions: { isDraining: boolean; activeSessions: number };
   snapshot: () => MetricsSnapshot;
+  extraReasons?: () => string[];
 }
 
 export function createHealthRoutes(options: HealthRoutesOptions) {
@@ -82,6 +86,7 @@ export function createHealthRoutes(options: HealthRoutesOptions) {
       activeSessions: () => sessions.activeSessions,
       maxSessions: config.maxSessions,
       probeUpstream,
+      extraReasons: options.extraReasons,
     }),
     metrics: createMetricsHandler(options.snapshot),
   };

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../../shared/errors.js';
 import { type RtcAnswerResponse, RtcOfferRequest } from '../../shared/protocol.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { IceServerConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { RelayPeer } from '../rtc/peer.js';
@@ -23,11 +24,16 @@ export interface RtcOfferRouteOptions {
   audioHighWatermarkBytes: number;
   maxSessions: number;
   logger: Logger;
+  /** Who is calling: the session gets this owner; a new identity's cookie goes out with the answer. */
+  authenticator?: Authenticator;
 }
 
 export function createRtcOfferHandler(options: RtcOfferRouteOptions) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     try {
+      // First, so even a refused offer hands out the identity its retry will carry.
+      const identity = await options.authenticator?.authenticate(request);
+      if (identity?.setCookie) response.setHeader('set-cookie', identity.setCookie);
       const { sessions } = options;
       if (sessions.isDraining) {
         throw new AppError('relay.draining', 'this relay is shutting down; retry to reach another one', 503);
@@ -57,7 +63,13 @@ export function createRtcOfferHandler(options: RtcOfferRouteOptions) {
       peer.onClose(() => options.peers.delete(peer));
       const answerSdp = await peer.answer(parsed.data.sdp);
       peer.onChannels((channels) => {
-        const connection = new RtcClientConnection(peer, channels, options.audioHighWatermarkBytes, options.logger);
+        const connection = new RtcClientConnection(
+          peer,
+          channels,
+          options.audioHighWatermarkBytes,
+          options.logger,
+          identity?.userId,
+        );
         sessions.accept(connection);
       });
       const body: RtcAnswerResponse = {

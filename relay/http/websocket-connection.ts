@@ -3,10 +3,11 @@
 // Downlink audio keeps the lossy rule: above the watermark a frame is dropped and counted, never queued.
 
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { MAX_CONTROL_MESSAGE_BYTES } from '../../shared/constants.js';
 import type { RelayMessage } from '../../shared/protocol.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { Logger } from '../log.js';
 import type { ClientConnection } from '../session/connection.js';
 import type { SessionManager } from '../session/session-manager.js';
@@ -28,6 +29,7 @@ export class WebSocketClientConnection implements ClientConnection {
     private readonly socket: WebSocket,
     private readonly highWatermarkBytes: number,
     private readonly logger: Logger,
+    readonly userId?: string,
   ) {
     socket.on('message', (data: RawData, isBinary: boolean) => {
       try {
@@ -93,9 +95,20 @@ function toBytes(data: RawData): Buffer {
 /** Accepts WebSocket upgrades on /api/ws and hands each socket to the session handshake. */
 export function attachWebSocketTransport(
   server: Server,
-  options: { sessions: SessionManager; audioHighWatermarkBytes: number; logger: Logger },
+  options: {
+    sessions: SessionManager;
+    audioHighWatermarkBytes: number;
+    logger: Logger;
+    /** The upgrade request is authenticated like /api/rtc/offer; a new identity's cookie rides on the 101. */
+    authenticator?: Authenticator;
+  },
 ): () => void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
+  const cookieFor = new WeakMap<IncomingMessage, string>();
+  wss.on('headers', (headers, request) => {
+    const setCookie = cookieFor.get(request);
+    if (setCookie) headers.push(`Set-Cookie: ${setCookie}`);
+  });
   const onUpgrade: Parameters<Server['on']>[1] = (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://relay').pathname;
     if (path !== WEBSOCKET_PATH) {
@@ -108,9 +121,25 @@ export function attachWebSocketTransport(
       socket.end(`HTTP/1.1 503 Service Unavailable\r\nX-Error-Code: ${code}\r\nConnection: close\r\n\r\n`);
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      sessions.accept(new WebSocketClientConnection(ws, options.audioHighWatermarkBytes, options.logger));
-    });
+    const upgrade = (userId: string | undefined) =>
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        sessions.accept(new WebSocketClientConnection(ws, options.audioHighWatermarkBytes, options.logger, userId));
+      });
+    if (!options.authenticator) {
+      upgrade(undefined);
+      return;
+    }
+    options.authenticator.authenticate(request).then(
+      (identity) => {
+        if (socket.destroyed) return;
+        if (identity.setCookie) cookieFor.set(request, identity.setCookie);
+        upgrade(identity.userId);
+      },
+      (error: unknown) => {
+        options.logger.error('websocket authentication failed', { error });
+        socket.end('HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\n\r\n');
+      },
+    );
   };
   server.on('upgrade', onUpgrade);
   return () => {

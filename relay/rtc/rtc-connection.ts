@@ -17,6 +17,7 @@ export class RtcClientConnection implements ClientConnection {
     private readonly channels: PeerChannels,
     audioHighWatermarkBytes: number,
     private readonly logger: Logger,
+    readonly userId?: string,
   ) {
     this.id = peer.peerId;
     this.audio = new LossyAudioChannel(channels.audio, audioHighWatermarkBytes, logger);

@@ -5,6 +5,8 @@ import type { RelayMessage } from '../../shared/protocol.js';
 export interface ClientConnection {
   readonly kind: 'webrtc' | 'websocket';
   readonly id: string;
+  /** Who opened it (Authenticator user id from the signaling request / upgrade); undefined without one. */
+  readonly userId?: string;
   readonly isOpen: boolean;
   /** Downlink frames dropped because the connection was backed up. */
   readonly framesDropped: number;

@@ -6,7 +6,10 @@ import type { UplinkCounters } from './uplink-stats.js';
 
 export interface SessionStartedEvent {
   sessionId: string;
+  /** The game id (gameOrDefault of the hello's `game`, so never an unknown id). */
   game: string | undefined;
+  /** The Authenticator's user id for the request that opened the session; undefined when the relay has none. */
+  ownerId?: string;
   upstream: 'gemini' | 'emulator';
   startedAt: Date;
 }
@@ -44,11 +47,25 @@ export interface SessionEndedEvent {
   turns: number;
 }
 
+/** The browser played the first audible sound of a partner turn (`playback.started`). */
+export interface PlaybackStartedEvent {
+  sessionId: string;
+  /** The partner turn id (the frames' streamId). */
+  turnId: number;
+  /** Client-measured: its end of player speech → first partner sound played. */
+  latencyMs?: number;
+  at: Date;
+}
+
 export interface SessionObserver {
   onSessionStarted?(event: SessionStartedEvent): void;
   onTurnStarted?(event: TurnStartedEvent): void;
   onTurnEnded?(event: TurnEndedEvent): void;
   onUsage?(event: UsageEvent): void;
+  /** May arrive before or after the partner turn's onTurnEnded. */
+  onPlaybackStarted?(event: PlaybackStartedEvent): void;
+  /** A browser re-attached to its session after a drop (counted as a reconnect). */
+  onSessionResumed?(sessionId: string): void;
   /** The latest Live resumption handle; persist it so another relay instance can resume the upstream. */
   onResumptionHandle?(sessionId: string, handle: string): void;
   onSessionEnded?(event: SessionEndedEvent): void;

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { PROTOCOL_VERSION } from '../../shared/constants.js';
 import type { ErrorCode } from '../../shared/errors.js';
+import { gameOrDefault } from '../../shared/games.js';
 import { type ClientMessage, parseClientMessage } from '../../shared/protocol.js';
 import type { UpstreamFactory, UpstreamOptions } from '../live/upstream.js';
 import type { Logger } from '../log.js';
@@ -112,7 +113,13 @@ export class SessionManager {
   private resume(connection: ClientConnection, hello: Hello): { code: ErrorCode; message: string } | null {
     const sessionId = hello.sessionId!;
     const session = this.sessions.get(sessionId);
-    if (!session || session.state === 'closed' || session.state === 'draining') {
+    // Someone else's session looks exactly like a missing one: the error must not confirm that the id exists.
+    if (
+      !session ||
+      session.state === 'closed' ||
+      session.state === 'draining' ||
+      session.ownerId !== connection.userId
+    ) {
       return {
         code: 'session.not_found',
         message: `session ${sessionId} does not exist or has ended; start a new scene`,
@@ -134,7 +141,8 @@ export class SessionManager {
     }
     const session = new Session({
       sessionId: randomUUID(),
-      game: hello.game,
+      game: gameOrDefault(hello.game).id,
+      ownerId: connection.userId,
       upstreamKind: this.options.upstreamKind,
       upstreamFactory: this.options.upstreamFactory,
       upstreamOptions: this.options.upstreamOptionsFor?.(hello.game) ?? {},

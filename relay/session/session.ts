@@ -18,6 +18,8 @@ import { type LinkEvents, toAppError, UpstreamLink } from './upstream-link.js';
 export interface SessionDeps {
   sessionId: string;
   game: string | undefined;
+  /** The Authenticator user id of the connection that opened the scene; a resume must come from the same one. */
+  ownerId?: string;
   upstreamKind: 'gemini' | 'emulator';
   upstreamFactory: UpstreamFactory;
   upstreamOptions: UpstreamOptions;
@@ -86,6 +88,10 @@ export class Session {
     return this.lifecycle.state;
   }
 
+  get ownerId(): string | undefined {
+    return this.deps.ownerId;
+  }
+
   /** Opens the upstream; on success the session is live and the attached browser gets `welcome`. */
   async start(): Promise<void> {
     try {
@@ -104,6 +110,7 @@ export class Session {
       o.onSessionStarted?.({
         sessionId: this.id,
         game: this.deps.game,
+        ownerId: this.deps.ownerId,
         upstream: this.deps.upstreamKind,
         startedAt: new Date(),
       }),
@@ -121,6 +128,7 @@ export class Session {
     connection.onControl((raw) => this.handleControl(raw));
     connection.onAudio((frame) => this.handleAudio(frame, performance.now()));
     connection.onClose((reason) => this.onConnectionClosed(connection, reason));
+    if (resumed) this.notify((o) => o.onSessionResumed?.(this.id));
     if (this.state === 'live') this.sendWelcome(resumed);
   }
 
@@ -130,7 +138,7 @@ export class Session {
     this.lifecycle.transition('draining');
     this.uplink.dispose();
     this.downlink.interruptTurn(false);
-    this.turns.finalizeAll(false);
+    this.turns.finalizeAll(false, true);
     if (error) this.sendError(error.code, error.message, true);
     this.send({ type: 'session.ended', reason });
     this.link.close();
@@ -211,6 +219,14 @@ export class Session {
         return;
       case 'playback.started':
         this.log.debug('playback started', { turnId: message.turnId, latencyMs: message.latencyMs });
+        this.notify((o) =>
+          o.onPlaybackStarted?.({
+            sessionId: this.id,
+            turnId: message.turnId,
+            latencyMs: message.latencyMs,
+            at: new Date(),
+          }),
+        );
         return;
       case 'ping':
         this.send({ type: 'pong', t: message.t });

@@ -107,11 +107,14 @@ export class TurnLog {
     if (this.partner?.turnId === turn.turnId) this.finalizePartner(true);
   }
 
-  /** The upstream finished a turn: the partner's text is final, and so is the player's it answered. */
-  finalizeAll(interrupted: boolean): void {
+  /** The upstream finished a turn (or the scene ends): the partner's text is final, and so is the player's it answered. */
+  finalizeAll(interrupted: boolean, sceneEnding = false): void {
+    // A player still speaking keeps their turn open (their transcript may still grow), unless the scene is ending.
+    const player = this.player?.endedAt || sceneEnding ? this.player : null;
+    // Turns end (and get their seq) in the order they started: the player's line, then the reply to it.
+    if (player && (!this.partner || player.startedAt <= this.partner.startedAt)) this.finalizePlayer();
     if (this.partner) this.finalizePartner(interrupted);
-    // A player still speaking keeps their turn open; their transcript may still grow.
-    if (this.player?.endedAt) this.finalizePlayer();
+    if (player && this.player === player) this.finalizePlayer();
   }
 
   private finalizePlayer(): void {

@@ -3,6 +3,7 @@
 import { type GoogleGenAI, type Schema, Type } from '@google/genai';
 import { z } from 'zod';
 import type { Game } from '../../shared/games.js';
+import type { AudienceReaction as SharedAudienceReaction } from '../../shared/stage.js';
 import { AUDIENCE_PROMPT_MARKER, formatGameLine, formatPromptLine } from './prompt-contract.js';
 import { generateJson } from './text-model.js';
 
@@ -12,11 +13,8 @@ export interface AudienceExchange {
   partnerLine: string;
 }
 
-export interface AudienceReaction {
-  /** -1 (groans, silence) … 1 (a roar). */
-  sentiment: number;
-  /** What the crowd does, short: "*laughter*", "Ooooh!". */
-  reaction: string;
+/** The room's reaction as the client gets it (shared/stage.ts), plus where it came from. */
+export interface AudienceReaction extends SharedAudienceReaction {
   source: 'model' | 'fallback';
   /** Why the fallback was used (for logs, not for the player). */
   fallbackReason?: string;

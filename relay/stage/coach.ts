@@ -1,12 +1,11 @@
 // The coach: one text-model call over the whole transcript after the scene → structured, validated feedback.
 // Never throws: a failed or malformed reply becomes a fallback report that says plainly what went wrong.
 import { type GoogleGenAI, type Schema, Type } from '@google/genai';
-import { z } from 'zod';
 import type { Game } from '../../shared/games.js';
 import { Principle } from '../../shared/games.js';
 import type { Speaker } from '../../shared/protocol.js';
+import { CoachFeedback, CoachReport, type Suggestion } from '../../shared/stage.js';
 import { COACH_PROMPT_MARKER, formatGameLine, formatPromptLine, type PromptSpeaker } from './prompt-contract.js';
-import type { Suggestion } from './suggestion.js';
 import { generateJson } from './text-model.js';
 
 export interface TranscriptLine {
@@ -31,28 +30,8 @@ export const DEFAULT_COACH_TIMEOUT_MS = 30_000;
 /** The newest lines win when a transcript is longer than this. */
 export const MAX_COACH_TRANSCRIPT_LINES = 300;
 
-export const CoachReport = z.object({
-  summary: z.string().trim().min(1).max(1500),
-  strengths: z.array(z.object({ point: z.string().trim().min(1).max(400), quote: z.string().trim().max(600) })).max(4),
-  tryNext: z.array(z.string().trim().min(1).max(400)).min(1).max(2),
-  principles: z
-    .array(
-      z.object({
-        principle: Principle,
-        // Models sometimes answer 3.5; a half point is not worth losing the whole review over.
-        score: z.number().min(1).max(5).transform(Math.round),
-        note: z.string().trim().max(400),
-      }),
-    )
-    .min(1)
-    .max(5)
-    .refine((items) => new Set(items.map((item) => item.principle)).size === items.length, 'principles repeat'),
-});
-export type CoachReport = z.infer<typeof CoachReport>;
-
-export type CoachFeedback =
-  | (CoachReport & { source: 'model' })
-  | (CoachReport & { source: 'fallback' /** Why there is no real review; also in `summary`. */; message: string });
+// The report's schemas are shared with the client (shared/stage.ts), which renders them.
+export { CoachFeedback, CoachReport };
 
 export const COACH_RESPONSE_SCHEMA: Schema = {
   type: Type.OBJECT,

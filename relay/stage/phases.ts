@@ -6,9 +6,9 @@ import type { LiveSendClientContentParameters } from '@google/genai';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
 import type { Game } from '../../shared/games.js';
-import type { Suggestion } from './suggestion.js';
+import type { ScenePhase, Suggestion } from '../../shared/stage.js';
 
-export type ScenePhase = 'support' | 'fallible' | 'closing' | 'ended';
+export type { ScenePhase };
 
 /** Every transition the machine may make; anything else is a bug. */
 export const ALLOWED_PHASE_TRANSITIONS: Readonly<Record<ScenePhase, readonly ScenePhase[]>> = {

@@ -167,6 +167,21 @@ describe('FirestoreSessionStore on the emulator', () => {
     await reader.close(1_000);
   });
 
+  it('replaces each updated group whole, also over the null a new session starts with', async () => {
+    const store = newStore();
+    const { id } = store.createSession({ ownerId: 'u-groups', game: 'g', model: 'm' });
+    // Committed on its own first, so the later writes land on a stored `latency: null`.
+    expect(await store.flush(5_000)).toBe(true);
+    store.updateSession(id, { latency: { p50Ms: 400, p95Ms: 900 } });
+    expect(await store.flush(5_000)).toBe(true);
+    store.updateSession(id, { latency: { p50Ms: 410, p95Ms: 880 }, phase: 'scene' });
+    expect(await store.flush(5_000)).toBe(true);
+    const session = await store.getSession(id);
+    expect(session?.latency).toEqual({ p50Ms: 410, p95Ms: 880 });
+    expect(session?.phase).toBe('scene');
+    expect(session?.ownerId).toBe('u-groups');
+  });
+
   it('returns null for an unknown session', async () => {
     expect(await newStore().getSession('no-such-session')).toBeNull();
   });

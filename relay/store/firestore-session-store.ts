@@ -192,8 +192,12 @@ export async function commitSessionWrites(db: Firestore, writes: readonly Sessio
   const batch = db.batch();
   for (const write of writes) {
     const sessionRef = db.collection(SESSIONS_COLLECTION).doc(write.key);
-    // Merge, so a write carrying only some fields never erases the others.
-    if (write.sessionFields) batch.set(sessionRef, write.sessionFields, { merge: true });
+    // Merge only the fields this write carries, so it never erases the others; each one (a map such as `latency`
+    // included) is replaced whole. (`merge: true` would merge maps leaf by leaf, and the local emulator then
+    // silently drops a map written over a stored null, e.g. the first `latency`.)
+    if (write.sessionFields) {
+      batch.set(sessionRef, write.sessionFields, { mergeFields: Object.keys(write.sessionFields) });
+    }
     for (const [seq, turn] of write.turns) batch.set(sessionRef.collection(TURNS_COLLECTION).doc(turnDocId(seq)), turn);
   }
   await batch.commit();

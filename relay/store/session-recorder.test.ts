@@ -130,6 +130,85 @@ describe('SessionRecorder', () => {
     expect(stored.get('turnCount')).toBe(8);
   });
 
+  it('puts the browser’s playback latency and the turn’s tokens on the partner turn, also when they come late', async () => {
+    const recorder = new SessionRecorder(store, { model: 'm' });
+    const sessionId = 'rec-session-3';
+    recorder.onSessionStarted({
+      sessionId,
+      game: 'alphabet',
+      ownerId: 'anon_from_event',
+      upstream: 'emulator',
+      startedAt: new Date(t0),
+    });
+    const usage = {
+      inputAudioTokens: 40,
+      outputAudioTokens: 30,
+      inputTextTokens: 0,
+      outputTextTokens: 5,
+      totalTokens: 75,
+    };
+    const turn = (speaker: Speaker, turnId: number, index: number, responseLatencyMs?: number) => ({
+      sessionId,
+      speaker,
+      turnId,
+      startedAt: new Date(t0 + index * 2_000),
+      endedAt: new Date(t0 + index * 2_000 + 1_500),
+      text: `${speaker} ${index}`,
+      interrupted: false,
+      responseLatencyMs,
+    });
+    // Reply 1: playback.started while it plays; usage after its turnComplete (as Live sends it).
+    recorder.onTurnEnded(turn('player', 1, 0));
+    recorder.onTurnStarted({ sessionId, speaker: 'partner', turnId: 1, startedAt: new Date(t0 + 2_000) });
+    recorder.onPlaybackStarted({ sessionId, turnId: 1, latencyMs: 610, at: new Date() });
+    recorder.onTurnEnded(turn('partner', 1, 1, 300));
+    recorder.onUsage({ sessionId, usage, at: new Date() });
+    // Reply 2: usage while it is open, playback.started only after it was written.
+    recorder.onTurnEnded(turn('player', 2, 2));
+    recorder.onTurnStarted({ sessionId, speaker: 'partner', turnId: 2, startedAt: new Date(t0 + 6_000) });
+    recorder.onUsage({ sessionId, usage: { ...usage, totalTokens: 90 }, at: new Date() });
+    recorder.onTurnEnded(turn('partner', 2, 3, 280));
+    recorder.onPlaybackStarted({ sessionId, turnId: 2, latencyMs: 700, at: new Date() });
+    // Reply 3: the browser never reported playback; the relay's own measure stands in.
+    recorder.onTurnEnded(turn('partner', 3, 4, 250));
+    recorder.onSessionResumed(sessionId);
+    recorder.onSessionEnded({
+      sessionId,
+      reason: 'scene ended by the player',
+      endedAt: new Date(t0 + 12_000),
+      uplink,
+      downlink: { framesSent: 10, framesDropped: 0 },
+      turns: 5,
+    });
+    // Events for a session this recorder never started (its upstream never connected) write nothing.
+    recorder.onSessionEnded({
+      sessionId: 'rec-never-started',
+      reason: 'upstream.unavailable',
+      endedAt: new Date(t0),
+      uplink,
+      downlink: { framesSent: 0, framesDropped: 0 },
+      turns: 0,
+    });
+    expect(await store.flush(5_000)).toBe(true);
+
+    const turns = await store.getTurns(sessionId);
+    expect(turns.map((t) => [t.seq, t.speaker, t.voiceToVoiceMs ?? null, t.tokens ?? null])).toEqual([
+      [0, 'player', null, null],
+      [1, 'partner', 610, 75],
+      [2, 'player', null, null],
+      [3, 'partner', 700, 90],
+      [4, 'partner', 250, null],
+    ]);
+    const session = await store.getSession(sessionId);
+    expect(session).toMatchObject({
+      ownerId: 'anon_from_event',
+      turnCount: 5,
+      latency: { p50Ms: 610, p95Ms: 700 },
+      quality: { reconnects: 1 },
+    });
+    expect(await store.getSession('rec-never-started')).toBeNull();
+  });
+
   it('percentile is nearest-rank', () => {
     expect(percentile([5, 1, 3, 2, 4], 0.5)).toBe(3);
     expect(percentile([5, 1, 3, 2, 4], 0.95)).toBe(5);

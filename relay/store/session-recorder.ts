@@ -1,13 +1,17 @@
 // Adapter from the relay's session events (relay/session/observer.ts) to the SessionStore: assigns turn seqs,
 // keeps running usage totals and latency percentiles, so the store only ever gets absolute values.
+// A partner turn learns two facts after it ended (the browser's playback latency, Live's usage report): the
+// recorder then writes the same turn again under the same seq, which the store treats as an idempotent overwrite.
 import type {
+  PlaybackStartedEvent,
   SessionEndedEvent,
   SessionObserver,
   SessionStartedEvent,
   TurnEndedEvent,
+  TurnStartedEvent,
   UsageEvent,
 } from '../session/observer.js';
-import type { SessionStatus, SessionStore, UsageTotals } from './session-store.js';
+import type { SessionStatus, SessionStore, TurnRecord, UsageTotals } from './session-store.js';
 
 /** The reason relay/session/session.ts gives when the player ends the scene; anything else is abandoned. */
 export const DEFAULT_COMPLETED_REASONS: readonly string[] = ['scene ended by the player'];
@@ -16,16 +20,42 @@ export const UNKNOWN_OWNER_ID = 'unknown';
 export interface SessionRecorderOptions {
   /** Live model name, for the price row. */
   model: string;
-  /** The owner the Authenticator gave the request that opened this session. */
-  ownerOf(sessionId: string): string | undefined;
+  /** Fallback owner lookup when SessionStartedEvent carries no ownerId. */
+  ownerOf?(sessionId: string): string | undefined;
   completedReasons?: readonly string[];
 }
+
+/** Partner turns kept for a late rewrite; playback.started and usage arrive within a turn or two. */
+const REWRITABLE_PARTNER_TURNS = 4;
 
 interface RecordedSession {
   nextSeq: number;
   usage: UsageTotals;
-  voiceToVoiceMs: number[];
+  /** Voice-to-voice latency by turn seq (a later, better figure for a turn replaces the first). */
+  voiceToVoiceMs: Map<number, number>;
   reconnects: number;
+  /** The partner turn in progress (usage reported now belongs to it), and the tokens reported so far. */
+  openPartnerTurnId: number | null;
+  openPartnerTokens: number;
+  /** Client playback latency that arrived before its partner turn ended, by partner turn id. */
+  playbackLatencyMs: Map<number, number>;
+  /** The last few partner turns as written, by partner turn id (insertion order = age). */
+  partnerTurns: Map<number, TurnRecord>;
+  lastPartnerTurnId: number | null;
+}
+
+function newRecordedSession(): RecordedSession {
+  return {
+    nextSeq: 0,
+    usage: { inputAudioTokens: 0, outputAudioTokens: 0, textTokens: 0 },
+    voiceToVoiceMs: new Map(),
+    reconnects: 0,
+    openPartnerTurnId: null,
+    openPartnerTokens: 0,
+    playbackLatencyMs: new Map(),
+    partnerTurns: new Map(),
+    lastPartnerTurnId: null,
+  };
 }
 
 /** Nearest-rank percentile of a non-empty list. */
@@ -47,37 +77,69 @@ export class SessionRecorder implements SessionObserver {
   }
 
   onSessionStarted(event: SessionStartedEvent): void {
-    this.sessions.set(event.sessionId, {
-      nextSeq: 0,
-      usage: { inputAudioTokens: 0, outputAudioTokens: 0, textTokens: 0 },
-      voiceToVoiceMs: [],
-      reconnects: 0,
-    });
+    this.sessions.set(event.sessionId, newRecordedSession());
     this.store.createSession({
       id: event.sessionId,
-      ownerId: this.options.ownerOf(event.sessionId) ?? UNKNOWN_OWNER_ID,
+      ownerId: event.ownerId ?? this.options.ownerOf?.(event.sessionId) ?? UNKNOWN_OWNER_ID,
       game: event.game ?? 'unknown',
       model: this.options.model,
       createdAt: event.startedAt,
     });
   }
 
+  onTurnStarted(event: TurnStartedEvent): void {
+    if (event.speaker !== 'partner') return;
+    const session = this.sessions.get(event.sessionId);
+    if (!session) return;
+    session.openPartnerTurnId = event.turnId;
+    session.openPartnerTokens = 0;
+  }
+
   onTurnEnded(event: TurnEndedEvent): void {
     const session = this.session(event.sessionId);
     const seq = session.nextSeq++;
-    this.store.recordTurn(event.sessionId, {
+    const turn: TurnRecord = {
       seq,
       speaker: event.speaker,
       text: event.text,
       startedAt: event.startedAt,
       endedAt: event.endedAt,
-      voiceToVoiceMs: event.responseLatencyMs,
       interrupted: event.interrupted,
-    });
-    if (event.responseLatencyMs !== undefined) {
-      session.voiceToVoiceMs.push(event.responseLatencyMs);
-      this.store.updateSession(event.sessionId, { latency: this.latency(session) ?? undefined });
+    };
+    if (event.speaker === 'partner') {
+      // The browser's figure (its end of speech → sound out of its speaker) is the real voice-to-voice; the
+      // relay's own measure (utterance.end in → first frame out) stands in when the browser sent none.
+      const voiceToVoiceMs = session.playbackLatencyMs.get(event.turnId) ?? event.responseLatencyMs;
+      session.playbackLatencyMs.delete(event.turnId);
+      if (voiceToVoiceMs !== undefined) turn.voiceToVoiceMs = voiceToVoiceMs;
+      if (session.openPartnerTurnId === event.turnId) {
+        if (session.openPartnerTokens > 0) turn.tokens = session.openPartnerTokens;
+        session.openPartnerTurnId = null;
+      }
+      session.partnerTurns.delete(event.turnId);
+      session.partnerTurns.set(event.turnId, turn);
+      if (session.partnerTurns.size > REWRITABLE_PARTNER_TURNS) {
+        const oldest = session.partnerTurns.keys().next().value;
+        if (oldest !== undefined) session.partnerTurns.delete(oldest);
+      }
+      session.lastPartnerTurnId = event.turnId;
     }
+    this.store.recordTurn(event.sessionId, turn);
+    if (turn.voiceToVoiceMs !== undefined) this.recordLatency(event.sessionId, session, seq, turn.voiceToVoiceMs);
+  }
+
+  onPlaybackStarted(event: PlaybackStartedEvent): void {
+    const session = this.sessions.get(event.sessionId);
+    if (!session || event.latencyMs === undefined) return;
+    const recorded = session.partnerTurns.get(event.turnId);
+    if (!recorded) {
+      // Usually the turn is still playing: its onTurnEnded picks this up.
+      session.playbackLatencyMs.set(event.turnId, event.latencyMs);
+      return;
+    }
+    recorded.voiceToVoiceMs = event.latencyMs;
+    this.store.recordTurn(event.sessionId, { ...recorded });
+    this.recordLatency(event.sessionId, session, recorded.seq, event.latencyMs);
   }
 
   onUsage(event: UsageEvent): void {
@@ -89,6 +151,25 @@ export class SessionRecorder implements SessionObserver {
       textTokens: session.usage.textTokens + event.usage.inputTextTokens + event.usage.outputTextTokens,
     };
     this.store.updateSession(event.sessionId, { usage: { ...session.usage } });
+    this.attributeTokens(event.sessionId, session, event.usage.totalTokens);
+  }
+
+  /** A model turn's tokens go on that partner turn: Live reports them with or just after its turnComplete. */
+  private attributeTokens(sessionId: string, session: RecordedSession, tokens: number): void {
+    if (tokens <= 0) return;
+    if (session.openPartnerTurnId !== null) {
+      session.openPartnerTokens += tokens;
+      return;
+    }
+    const last = session.lastPartnerTurnId === null ? undefined : session.partnerTurns.get(session.lastPartnerTurnId);
+    if (!last) return;
+    last.tokens = (last.tokens ?? 0) + tokens;
+    this.store.recordTurn(sessionId, { ...last });
+  }
+
+  private recordLatency(sessionId: string, session: RecordedSession, seq: number, latencyMs: number): void {
+    session.voiceToVoiceMs.set(seq, latencyMs);
+    this.store.updateSession(sessionId, { latency: this.latency(session) ?? undefined });
   }
 
   onResumptionHandle(sessionId: string, handle: string): void {
@@ -108,8 +189,14 @@ export class SessionRecorder implements SessionObserver {
     this.session(sessionId).reconnects += 1;
   }
 
+  onSessionResumed(sessionId: string): void {
+    if (this.sessions.has(sessionId)) this.recordReconnect(sessionId);
+  }
+
   onSessionEnded(event: SessionEndedEvent): void {
-    const session = this.session(event.sessionId);
+    // A session whose upstream never connected was never created (nor adopted): nothing to end.
+    const session = this.sessions.get(event.sessionId);
+    if (!session) return;
     const status: Exclude<SessionStatus, 'active'> = this.completedReasons.has(event.reason)
       ? 'completed'
       : 'abandoned';
@@ -132,19 +219,15 @@ export class SessionRecorder implements SessionObserver {
   private session(sessionId: string): RecordedSession {
     let session = this.sessions.get(sessionId);
     if (!session) {
-      session = {
-        nextSeq: 0,
-        usage: { inputAudioTokens: 0, outputAudioTokens: 0, textTokens: 0 },
-        voiceToVoiceMs: [],
-        reconnects: 0,
-      };
+      session = newRecordedSession();
       this.sessions.set(sessionId, session);
     }
     return session;
   }
 
   private latency(session: RecordedSession): { p50Ms: number; p95Ms: number } | null {
-    if (session.voiceToVoiceMs.length === 0) return null;
-    return { p50Ms: percentile(session.voiceToVoiceMs, 0.5), p95Ms: percentile(session.voiceToVoiceMs, 0.95) };
+    const values = [...session.voiceToVoiceMs.values()];
+    if (values.length === 0) return null;
+    return { p50Ms: percentile(values, 0.5), p95Ms: percentile(values, 0.95) };
   }
 }

@@ -11,6 +11,8 @@ export interface RtcTestClientOptions {
   connectTimeoutMs?: number;
   /** Send our host candidates in the offer, as a browser does (racy with libdatachannel; see connect()). */
   offerCandidates?: boolean;
+  /** A Cookie header for the offer request, as a browser sends its identity cookie. */
+  cookie?: string;
 }
 
 type Waiter<T> = { match: (item: T) => boolean; resolve: (item: T) => void };
@@ -23,6 +25,8 @@ export class RtcTestClient {
   /** performance.now() of each received frame, parallel to `frames`. */
   readonly frameArrivalsMs: number[] = [];
   closed = false;
+  /** The `name=value` of a Set-Cookie the offer's answer carried (a new identity), else null. */
+  setCookie: string | null = null;
   private seq = 0;
   private readonly messageWaiters = new Set<Waiter<RelayMessage>>();
   private readonly frameWaiters = new Set<Waiter<AudioFrame>>();
@@ -100,7 +104,7 @@ export class RtcTestClient {
       const sdp = options.offerCandidates ? offer.sdp : offer.sdp.replace(/^a=candidate:.*\r?\n/gm, '');
       const reply = await fetch(`${relayUrl}/api/rtc/offer`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(options.cookie ? { cookie: options.cookie } : {}) },
         body: JSON.stringify({ type: 'offer', sdp }),
       });
       const body: unknown = await reply.json();
@@ -108,6 +112,7 @@ export class RtcTestClient {
       const answer = RtcAnswerResponse.parse(body);
       pc.setRemoteDescription(answer.sdp, 'answer');
       const client = new RtcTestClient(pc, audio, control, answer.peerId);
+      client.setCookie = reply.headers.get('set-cookie')?.split(';')[0] ?? null;
       await withTimeout(
         Promise.all([whenOpen(audio), whenOpen(control)]).then(() => undefined),
         timeoutMs,
