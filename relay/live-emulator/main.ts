@@ -1,13 +1,14 @@
 // CLI: run the Live emulator as its own process, so speech synthesis never shares the relay's event loop.
 //   node --import tsx relay/live-emulator/main.ts --port 0 --think-ms 300 --seed 1
 // stdout carries exactly one line, `{"event":"listening","port":N}`, once connections are accepted;
-// logs go to stderr. SIGTERM/SIGINT close the server and exit 0.
+// logs go to stderr. SIGTERM/SIGINT close the server and exit 0; with --exit-with-stdin it also
+// exits when its stdin closes, i.e. when the parent that piped it has died (even by SIGKILL).
 import { parseArgs } from 'node:util';
 import { type LiveEmulatorOptions, startLiveEmulator } from './server.js';
 
 const USAGE = `usage: main.ts [--host 127.0.0.1] [--port 0] [--think-ms 300] [--seed 1] [--realtime true|false]
   [--go-away-after-ms N] [--go-away-time-left-ms N] [--drop-after-ms N] [--refuse-resumption]
-  [--first-byte-delay-ms N] [--warm-voices Puck,Kore] [--quiet]`;
+  [--first-byte-delay-ms N] [--warm-voices Puck,Kore] [--quiet] [--exit-with-stdin]`;
 
 function optionalNumber(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -17,7 +18,7 @@ function optionalNumber(flag: string, value: string | undefined): number | undef
   return number;
 }
 
-function parseOptions(argv: string[]): LiveEmulatorOptions & { quiet: boolean } {
+function parseOptions(argv: string[]): LiveEmulatorOptions & { quiet: boolean; exitWithStdin: boolean } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -33,6 +34,7 @@ function parseOptions(argv: string[]): LiveEmulatorOptions & { quiet: boolean } 
       'first-byte-delay-ms': { type: 'string' },
       'warm-voices': { type: 'string' },
       quiet: { type: 'boolean' },
+      'exit-with-stdin': { type: 'boolean' },
     },
   });
   return {
@@ -48,6 +50,7 @@ function parseOptions(argv: string[]): LiveEmulatorOptions & { quiet: boolean } 
     firstByteDelayMs: optionalNumber('first-byte-delay-ms', values['first-byte-delay-ms']),
     warmVoices: values['warm-voices']?.split(',').filter(Boolean),
     quiet: values.quiet ?? false,
+    exitWithStdin: values['exit-with-stdin'] ?? false,
   };
 }
 
@@ -84,6 +87,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  if (options.exitWithStdin) {
+    process.stdin.on('end', () => stop('stdin closed'));
+    process.stdin.on('error', () => stop('stdin closed'));
+    process.stdin.resume();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -19,10 +19,9 @@ const STARTUP_TIMEOUT_MS = 20_000;
 export function spawnEmulator(logger: Logger, extraArgs: string[] = []): Promise<EmulatorProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', EMULATOR_MAIN, '--host', '127.0.0.1', '--port', '0', ...extraArgs],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    // --exit-with-stdin: the emulator never outlives the relay, even one killed with SIGKILL.
+    ['--import', 'tsx', EMULATOR_MAIN, '--host', '127.0.0.1', '--port', '0', '--exit-with-stdin', ...extraArgs],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   createInterface({ input: child.stderr! }).on('line', (line) => logger.info('emulator', { line }));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
