@@ -42,6 +42,8 @@ function contentTypeOf(name: string): string {
 // with the right Content-Type, and the build copies them next to the bundle.
 function vadAssets(): Plugin {
   const files = vadAssetFiles();
+  // Honours --outDir, so a build elsewhere never rewrites the dist/ that tests are serving.
+  let resolvedOutDir = outDir;
   return {
     name: 'improv:vad-assets',
     configureServer(server) {
@@ -57,8 +59,11 @@ function vadAssets(): Plugin {
         createReadStream(file).pipe(res);
       });
     },
+    configResolved(config) {
+      resolvedOutDir = path.resolve(config.root, config.build.outDir);
+    },
     async closeBundle() {
-      const target = path.join(outDir, VAD_ASSET_PREFIX);
+      const target = path.join(resolvedOutDir, VAD_ASSET_PREFIX);
       mkdirSync(target, { recursive: true });
       await Promise.all([...files].map(([name, file]) => copyFile(file, path.join(target, name))));
     },
