@@ -3,7 +3,7 @@ import { MAX_OPUS_PACKET_BYTES, VAD_PRE_SPEECH_PAD_MS, VAD_REDEMPTION_MS } from 
 import { loadCostScene, loadUtteranceClips } from './audio.js';
 
 describe('bench audio', () => {
-  it('cuts the cost scene into VAD-padded speech spans and one continuous stream', () => {
+  it('cuts the cost scene into VAD-padded speech spans and the same turns streamed continuously', () => {
     const scene = loadCostScene('conversation.wav');
     // manifest.json: speech [[1.0, 6.39], [12.39, 16.95], [22.95, 25.72]]
     const spans = [
@@ -18,7 +18,17 @@ describe('bench audio', () => {
       const paddedMs = (endS - startS) * 1000 + VAD_PRE_SPEECH_PAD_MS + VAD_REDEMPTION_MS;
       expect(Math.abs(clip.durationMs - paddedMs)).toBeLessThanOrEqual(20);
     });
-    expect(Math.abs(scene.continuous.durationMs - scene.sceneDurationMs)).toBeLessThanOrEqual(20);
+    // Continuous: the same number of turns, every sample of the file sent, each turn ending where its VAD twin does.
+    expect(scene.continuousTurns).toHaveLength(spans.length);
+    const continuousMs = scene.continuousTurns.reduce((sum, clip) => sum + clip.durationMs, 0);
+    expect(Math.abs(continuousMs - scene.sceneDurationMs)).toBeLessThanOrEqual(20 * spans.length);
+    let endMs = 0;
+    scene.continuousTurns.slice(0, -1).forEach((clip, i) => {
+      endMs += clip.durationMs;
+      const vadEndMs = (spans[i]![1] * 1000 + VAD_REDEMPTION_MS) | 0;
+      expect(Math.abs(endMs - vadEndMs)).toBeLessThanOrEqual(20 * (i + 1));
+    });
+    expect(continuousMs).toBeGreaterThan(scene.vadSegments.reduce((sum, s) => sum + s.clip.durationMs, 0));
   });
 
   it('encodes every utterance clip as 20 ms Opus packets', () => {

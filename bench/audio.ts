@@ -56,8 +56,12 @@ function vadClip(name: string, startS: number, endS: number, totalS: number): Sp
 export interface CostScene {
   /** What the client VAD sends: each span with pre-roll and hangover, and when (scene time) it starts. */
   vadSegments: Array<{ atMs: number; clip: SpeechClip }>;
-  /** The whole file, as if the microphone were streamed continuously. */
-  continuous: SpeechClip;
+  /**
+   * The whole file, as if the microphone were streamed continuously, cut into the same turns: turn k runs from
+   * where turn k−1's audio stopped to the end of VAD segment k (the last one to the end of the file), so the
+   * silences (where the partner talks) are sent too and both modes get the same number of replies.
+   */
+  continuousTurns: SpeechClip[];
   sceneDurationMs: number;
 }
 
@@ -69,5 +73,8 @@ export function loadCostScene(name = 'conversation.wav'): CostScene {
     atMs: Math.max(0, startS * 1000 - VAD_PRE_SPEECH_PAD_MS),
     clip: vadClip(name, startS, endS, totalS),
   }));
-  return { vadSegments, continuous: clip(name, 0, totalS), sceneDurationMs: totalS * 1000 };
+  const cutsS = entry.speech.map(([, endS]) => Math.min(totalS, endS + VAD_REDEMPTION_MS / 1000));
+  cutsS[cutsS.length - 1] = totalS;
+  const continuousTurns = cutsS.map((toS, i) => clip(name, i === 0 ? 0 : cutsS[i - 1]!, toS));
+  return { vadSegments, continuousTurns, sceneDurationMs: totalS * 1000 };
 }

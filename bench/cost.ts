@@ -1,66 +1,105 @@
 // Issue 3's cost figure: one fixture scene through the relay twice, (a) VAD-gated like our client (speech spans
-// with pre-roll and hangover only) and (b) the whole file streamed, and the Live input audio tokens each cost.
-// The usage is what the emulator reported in usageMetadata, as the relay received it (observer.onUsage, read
-// back through bench/relay-child.ts's GET /bench/usage: the relay forwards usage to its store, not the browser).
+// with pre-roll and hangover only) and (b) the microphone streamed continuously (every sample of the file, cut
+// into the same turns), and what each cost. The figures are read from what the relay STORED: after the scene
+// ends, GET /api/sessions/:id (with that player's identity cookie) until the saved session is complete, then its
+// usage totals, exactly what the history page shows.
+// Stored usage.inputAudioTokens is the sum over turns of Live's prompt audio, i.e. the BILLED input audio, which
+// includes every earlier turn re-read as context; estimatedCostUsd is the store's price for the whole session.
 
-import type { UpstreamUsage } from '../relay/live/upstream.js';
 import { RtcTestClient } from '../relay/test/rtc-client.js';
+import { SessionDetailJson } from '../shared/api.js';
 import { OPUS_FRAME_MS } from '../shared/constants.js';
 import type { CostScene, SpeechClip } from './audio.js';
 
 export interface CostModeResult {
   utterances: number;
   audioSentMs: number;
-  /** The player's audio as Live counted it: each turn's prompt AUDIO minus what the context already held. */
+  /** From the stored session (GET /api/sessions/:id). */
+  turnCount: number;
+  status: string;
   inputAudioTokens: number;
-  /** Sum over turns of promptTokenCount + responseTokenCount (Live bills the whole context every turn). */
-  billedTokens: number;
-  usageReports: number;
+  outputAudioTokens: number;
+  textTokens: number;
+  estimatedCostUsd: number;
 }
 
 export interface CostResult {
   scene: string;
   vad: CostModeResult;
   continuous: CostModeResult;
-  /** 1 − vad/continuous input audio tokens. */
+  /** 1 − vad/continuous stored input audio tokens. */
   inputAudioSavingRatio: number;
+  /** 1 − vad/continuous stored estimatedCostUsd. */
+  costSavingRatio: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const ratioSaved = (gated: number, continuous: number) =>
+  continuous > 0 ? Math.round((1 - gated / continuous) * 1000) / 1000 : 0;
 
-async function fetchUsage(relayUrl: string, sessionId: string): Promise<UpstreamUsage[]> {
-  const reply = await fetch(`${relayUrl}/bench/usage?sessionId=${encodeURIComponent(sessionId)}`);
-  if (!reply.ok) throw new Error(`GET /bench/usage answered ${reply.status}`);
-  return ((await reply.json()) as { usage: UpstreamUsage[] }).usage;
+/** The stored session as the history API returns it to its owner (cookie = the `iol_uid=…` pair). */
+export async function fetchStoredSession(
+  relayUrl: string,
+  sessionId: string,
+  cookie: string,
+): Promise<SessionDetailJson | null> {
+  const reply = await fetch(`${relayUrl}/api/sessions/${encodeURIComponent(sessionId)}`, {
+    headers: { cookie },
+    signal: AbortSignal.timeout(5_000),
+  });
+  // 404 = not written yet (the session document is created asynchronously by the write queue).
+  if (reply.status === 404) return null;
+  if (!reply.ok) throw new Error(`GET /api/sessions/${sessionId} answered ${reply.status}: ${await reply.text()}`);
+  return SessionDetailJson.parse(await reply.json());
 }
 
-/** Polls until the relay has seen `count` usage reports for the session (they follow turnComplete). */
-async function waitForUsage(relayUrl: string, sessionId: string, count: number, timeoutMs: number) {
+/** Ended (its final usage totals written with the end) and holding every turn of the scene. */
+export function isStoredSceneComplete(session: SessionDetailJson | null, expectedTurns: number): boolean {
+  return session !== null && session.status !== 'active' && session.turnCount >= expectedTurns;
+}
+
+/** Polls the history API until the stored session is complete; throws with what was there at the timeout. */
+export async function waitForStoredScene(
+  relayUrl: string,
+  sessionId: string,
+  cookie: string,
+  expectedTurns: number,
+  timeoutMs: number,
+  pollMs = 200,
+): Promise<SessionDetailJson> {
   const deadlineMs = performance.now() + timeoutMs;
   for (;;) {
-    const usage = await fetchUsage(relayUrl, sessionId);
-    if (usage.length >= count) return usage;
+    const session = await fetchStoredSession(relayUrl, sessionId, cookie);
+    if (session && isStoredSceneComplete(session, expectedTurns)) return session;
     if (performance.now() > deadlineMs) {
-      throw new Error(`only ${usage.length}/${count} usage reports for ${sessionId} after ${timeoutMs} ms`);
+      const seen = session ? `status ${session.status}, ${session.turnCount} turns` : 'no stored session';
+      throw new Error(`${sessionId} not stored complete after ${timeoutMs} ms (${seen}; want ${expectedTurns} turns)`);
     }
-    await sleep(100);
+    await sleep(pollMs);
   }
 }
 
-export function summarize(usage: UpstreamUsage[], utterances: number, audioSentMs: number): CostModeResult {
-  // promptAudio_k = Σ earlier inputs + Σ earlier responses + input_k, and each response is in the context before
-  // the next turn starts (we never barge in here), so input_k = promptAudio_k − promptAudio_{k−1} − response_{k−1}.
-  let inputAudioTokens = 0;
-  let previousPrompt = 0;
-  let previousResponse = 0;
-  let billedTokens = 0;
-  for (const turn of usage) {
-    inputAudioTokens += turn.inputAudioTokens - previousPrompt - previousResponse;
-    previousPrompt = turn.inputAudioTokens;
-    previousResponse = turn.outputAudioTokens;
-    billedTokens += turn.totalTokens;
-  }
-  return { utterances, audioSentMs, inputAudioTokens, billedTokens, usageReports: usage.length };
+export function costModeResult(utterances: number, audioSentMs: number, stored: SessionDetailJson): CostModeResult {
+  return {
+    utterances,
+    audioSentMs,
+    turnCount: stored.turnCount,
+    status: stored.status,
+    inputAudioTokens: stored.usage.inputAudioTokens,
+    outputAudioTokens: stored.usage.outputAudioTokens,
+    textTokens: stored.usage.textTokens,
+    estimatedCostUsd: stored.usage.estimatedCostUsd,
+  };
+}
+
+export function compareCost(scene: string, vad: CostModeResult, continuous: CostModeResult): CostResult {
+  return {
+    scene,
+    vad,
+    continuous,
+    inputAudioSavingRatio: ratioSaved(vad.inputAudioTokens, continuous.inputAudioTokens),
+    costSavingRatio: ratioSaved(vad.estimatedCostUsd, continuous.estimatedCostUsd),
+  };
 }
 
 async function playScene(
@@ -69,11 +108,15 @@ async function playScene(
   replyTimeoutMs: number,
 ): Promise<CostModeResult> {
   const client = await RtcTestClient.connect(relayUrl, { bindAddress: '127.0.0.1', connectTimeoutMs: 20_000 });
+  let sessionId: string | null = null;
+  let audioSentMs = 0;
   try {
+    const cookie = client.setCookie;
+    if (!cookie) throw new Error('the offer answer set no identity cookie: the stored session cannot be read back');
     const welcome = await client.hello({ game: 'bench-cost' }, 20_000);
     if (welcome.type !== 'welcome') throw new Error(`hello answered with ${JSON.stringify(welcome)}`);
+    sessionId = welcome.sessionId;
     const sceneStartMs = performance.now();
-    let audioSentMs = 0;
     let repliesEnded = 0;
     for (let i = 0; i < segments.length; i++) {
       const { atMs, clip } = segments[i]!;
@@ -81,7 +124,7 @@ async function playScene(
       if (waitMs > 0) await sleep(waitMs);
       await client.speak(i + 1, clip.packets, OPUS_FRAME_MS);
       audioSentMs += clip.durationMs;
-      // Wait for the reply before the next utterance so no turn is a barge-in (keeps the token arithmetic exact).
+      // Wait for the reply before the next utterance so no turn is a barge-in (same turns in both modes).
       await client.waitForMessage(
         (m) =>
           m.type === 'partner.end' && client.messages.filter((x) => x.type === 'partner.end').length > repliesEnded,
@@ -89,24 +132,27 @@ async function playScene(
       );
       repliesEnded++;
     }
-    const usage = await waitForUsage(relayUrl, welcome.sessionId, segments.length, 10_000);
-    return summarize(usage, segments.length, audioSentMs);
+    // Ending the scene makes the relay write the session's end with its final usage totals.
+    client.send({ type: 'scene.end' });
+    await client.waitForMessage((m) => m.type === 'session.ended', 10_000);
+    // One player turn and one partner turn per utterance.
+    const stored = await waitForStoredScene(relayUrl, sessionId, cookie, segments.length * 2, 20_000);
+    return costModeResult(segments.length, audioSentMs, stored);
   } finally {
-    // End the scene so the relay closes its upstream now instead of holding it for a resume.
-    if (!client.closed) {
-      client.send({ type: 'scene.end' });
-      await client.waitForMessage((m) => m.type === 'session.ended', 5_000).catch(() => undefined);
-    }
     client.close();
   }
 }
 
-/** Both modes run concurrently on two sessions (they are independent), so the phase lasts one scene. */
+/** Both modes run concurrently on two sessions (they are independent), so the phase lasts about one scene. */
 export async function measureCost(relayUrl: string, scene: CostScene, sceneName: string): Promise<CostResult> {
   const [vad, continuous] = await Promise.all([
     playScene(relayUrl, scene.vadSegments, 30_000),
-    playScene(relayUrl, [{ atMs: 0, clip: scene.continuous }], 30_000),
+    // Back to back: the continuous mic has no gaps, each turn starts where the previous one's audio stopped.
+    playScene(
+      relayUrl,
+      scene.continuousTurns.map((clip) => ({ atMs: 0, clip })),
+      30_000,
+    ),
   ]);
-  const ratio = continuous.inputAudioTokens > 0 ? 1 - vad.inputAudioTokens / continuous.inputAudioTokens : 0;
-  return { scene: sceneName, vad, continuous, inputAudioSavingRatio: Math.round(ratio * 1000) / 1000 };
+  return compareCost(sceneName, vad, continuous);
 }

@@ -1,6 +1,7 @@
 // `npm run bench [-- --sessions N --seconds S --warmup S --cost | --no-cost]`
-// Starts the Live emulator and the relay as child processes on 127.0.0.1, drives N synthetic WebRTC players, and
-// measures the relay: added latency, CPU per session-second, RSS per session, uplink bitrate. Then (unless
+// Starts the Live emulator and the product relay (relay/main.ts, which starts its own local Firestore emulator in a
+// fresh temp folder: persistence on, as offline `npm start`) as child processes on 127.0.0.1, drives N synthetic
+// WebRTC players, and measures the relay: added latency, CPU per session-second, RSS per session, uplink bitrate. Then (unless
 // --no-cost) the cost phase: one scene VAD-gated vs streamed continuously. Progress goes to stderr; the LAST
 // stdout line is one JSON object with the figures.
 import { loadavg } from 'node:os';
@@ -8,7 +9,15 @@ import { parseArgs } from 'node:util';
 import type { LatencySummary } from '../relay/metrics/histogram.js';
 import type { MetricsSnapshot } from '../relay/metrics/relay-metrics.js';
 import { loadCostScene, loadUtteranceClips } from './audio.js';
-import { killChildren, processCpuMs, startEmulator, startRelayProcess } from './children.js';
+import {
+  childPids,
+  killChildren,
+  processCommandLine,
+  processCpuMs,
+  processRssBytes,
+  startEmulator,
+  startRelayProcess,
+} from './children.js';
 import { measureCost } from './cost.js';
 import { emptyStats, runSession, type SessionStats } from './session-load.js';
 
@@ -52,7 +61,20 @@ async function getJson<T>(url: string, method = 'GET'): Promise<T> {
 const cpuMs = (m: MetricsSnapshot) => m.process.cpuUserMs + m.process.cpuSystemMs;
 const percentiles = (s: LatencySummary) => ({ count: s.count, p50: s.p50Ms, p95: s.p95Ms, p99: s.p99Ms, max: s.maxMs });
 
-async function runLoad(relayUrl: string, emulatorPid: number, options: ReturnType<typeof parseOptions>) {
+/** Summed CPU ms of these processes (null if none could be read). */
+function cpuMsOf(pids: number[]): number | null {
+  const values = pids.map(processCpuMs).filter((ms): ms is number => ms !== null);
+  return values.length ? values.reduce((a, b) => a + b, 0) : null;
+}
+
+const percentOfWindow = (startMs: number | null, endMs: number | null, windowS: number) =>
+  startMs === null || endMs === null ? null : round(((endMs - startMs) / (windowS * 1000)) * 100, 1);
+
+async function runLoad(
+  relayUrl: string,
+  pids: { relay: number; emulator: number },
+  options: ReturnType<typeof parseOptions>,
+) {
   const clips = loadUtteranceClips();
   log(`encoded ${clips.length} utterance clips once (${clips.map((c) => c.name).join(', ')})`);
   const metrics = () => getJson<MetricsSnapshot>(`${relayUrl}/metrics`);
@@ -88,9 +110,14 @@ async function runLoad(relayUrl: string, emulatorPid: number, options: ReturnTyp
     const m = await metrics();
     log(`warm-up: ${m.activeSessions} sessions, relay cpu ${m.process.cpuPercent}%, load ${load().join(' ')}`);
   }
-  await getJson(`${relayUrl}/bench/reset`, 'POST');
+  await getJson(`${relayUrl}/metrics/reset`, 'POST');
   const windowStart = await metrics();
-  const emulatorCpuStartMs = processCpuMs(emulatorPid);
+  // The relay's own CPU comes from its /metrics (process.cpuUsage: that process only). Its children (the local
+  // Firestore emulator) are separate processes, read from /proc.
+  // (tsx also gives the relay an esbuild helper child; only the Firestore emulator is counted.)
+  const firestorePids = childPids(pids.relay).filter((pid) => processCommandLine(pid).includes('firestore-emulator'));
+  const firestoreCpuStartMs = cpuMsOf(firestorePids);
+  const emulatorCpuStartMs = processCpuMs(pids.emulator);
   const benchCpuStart = process.cpuUsage();
   const loadAtStart = load();
   log(`window open: ${windowStart.activeSessions} active sessions`);
@@ -107,9 +134,11 @@ async function runLoad(relayUrl: string, emulatorPid: number, options: ReturnTyp
     }
   }
   const windowEnd = await metrics();
-  const emulatorCpuEndMs = processCpuMs(emulatorPid);
+  const emulatorCpuEndMs = processCpuMs(pids.emulator);
+  const firestoreCpuEndMs = cpuMsOf(firestorePids);
   const benchCpu = process.cpuUsage(benchCpuStart);
-  const combined = await getJson<LatencySummary>(`${relayUrl}/bench/latency`);
+  // uplink + downlink samples in one histogram, since the reset at the window's start.
+  const combined = windowEnd.relayAdded;
   const loadAtEnd = load();
   const actualWindowS = (windowEnd.uptimeMs - windowStart.uptimeMs) / 1000;
   log('window closed; letting the sessions finish their last turn');
@@ -139,10 +168,14 @@ async function runLoad(relayUrl: string, emulatorPid: number, options: ReturnTyp
     windowSeconds: round(actualWindowS, 2),
     activeSessionsInWindow: windowStart.activeSessions,
     // Where the 2 shared cores went during the window (the emulator and the clients run on the same machine).
-    emulatorCpuPercentInWindow:
-      emulatorCpuStartMs === null || emulatorCpuEndMs === null
-        ? null
-        : round(((emulatorCpuEndMs - emulatorCpuStartMs) / (actualWindowS * 1000)) * 100, 1),
+    emulatorCpuPercentInWindow: percentOfWindow(emulatorCpuStartMs, emulatorCpuEndMs, actualWindowS),
+    // The relay's child process running its local Firestore emulator: NOT included in relayCpuPercentInWindow.
+    firestoreEmulatorCpuPercentInWindow: percentOfWindow(firestoreCpuStartMs, firestoreCpuEndMs, actualWindowS),
+    firestoreEmulatorProcesses: firestorePids.length,
+    firestoreEmulatorRssMbEnd: (() => {
+      const rss = firestorePids.map(processRssBytes).filter((bytes): bytes is number => bytes !== null);
+      return rss.length ? round(rss.reduce((a, b) => a + b, 0) / 2 ** 20, 1) : null;
+    })(),
     clientsCpuPercentInWindow: round(((benchCpu.user + benchCpu.system) / 1000 / (actualWindowS * 1000)) * 100, 1),
     relayCpuPercentInWindow: round((windowCpuMs / (actualWindowS * 1000)) * 100, 1),
     relayRssMbBefore: round(before.process.rssBytes / 2 ** 20, 1),
@@ -181,20 +214,30 @@ async function main(): Promise<void> {
   const emulator = await startEmulator(log);
   log(`Live emulator (pid ${emulator.pid}) at ${emulator.url}, think 0 ms, real-time replies`);
   const relay = await startRelayProcess(emulator.url, log);
-  log(`relay (pid ${relay.pid}) ready at ${relay.url}`);
+  log(`relay/main.ts (pid ${relay.pid}) ready at ${relay.url}; Firestore data in ${relay.firestoreDataDir}`);
 
   const result: Record<string, unknown> = options.costOnly
     ? { sessions: 0, loadAverage: load() }
-    : await runLoad(relay.url, emulator.pid, options);
+    : await runLoad(relay.url, { relay: relay.pid, emulator: emulator.pid }, options);
   if (!options.skipCost) {
     const sceneName = 'conversation.wav';
     log(`cost phase: ${sceneName} VAD-gated vs continuous, two sessions in parallel (~30 s)`);
     const cost = await measureCost(relay.url, loadCostScene(sceneName), sceneName);
     log(
-      `cost: input audio tokens VAD ${cost.vad.inputAudioTokens} vs continuous ${cost.continuous.inputAudioTokens} ` +
-        `→ saving ${(cost.inputAudioSavingRatio * 100).toFixed(1)}%`,
+      `cost (stored): input audio tokens VAD ${cost.vad.inputAudioTokens} vs continuous ` +
+        `${cost.continuous.inputAudioTokens} → saving ${(cost.inputAudioSavingRatio * 100).toFixed(1)}%; ` +
+        `cost $${cost.vad.estimatedCostUsd} vs $${cost.continuous.estimatedCostUsd} → saving ` +
+        `${(cost.costSavingRatio * 100).toFixed(1)}%`,
     );
-    result.cost = cost;
+    Object.assign(result, {
+      costInputAudioTokensVad: cost.vad.inputAudioTokens,
+      costInputAudioTokensContinuous: cost.continuous.inputAudioTokens,
+      costInputAudioSavingRatio: cost.inputAudioSavingRatio,
+      costUsdVad: cost.vad.estimatedCostUsd,
+      costUsdContinuous: cost.continuous.estimatedCostUsd,
+      costUsdSavingRatio: cost.costSavingRatio,
+      cost,
+    });
   }
   await killChildren();
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -38,4 +38,24 @@ describe('LatencyHistogram', () => {
     expect(snapshot.uplink.p99Ms).toBeCloseTo(1.5, 5);
     expect(snapshot.process.rssBytes).toBeGreaterThan(0);
   });
+
+  it('feeds uplink and downlink samples (not response) into one relayAdded histogram, and resets it', () => {
+    const metrics = new RelayMetrics();
+    // 90 fast uplink samples and 10 slow downlink ones: only the combined histogram's p95 sees the slow ones.
+    for (let i = 0; i < 90; i++) metrics.uplink.record(0.3);
+    for (let i = 0; i < 10; i++) metrics.downlink.record(4.2);
+    metrics.response.record(900);
+    const snapshot = metrics.snapshot({ activeSessions: 0, activePeers: 0, draining: false });
+    expect(snapshot.relayAdded.count).toBe(100);
+    expect(snapshot.relayAdded.p50Ms).toBeCloseTo(0.31, 5);
+    expect(snapshot.relayAdded.p95Ms).toBeCloseTo(4.2, 5); // bucket bound 4.3, capped at the max
+    expect(snapshot.relayAdded.maxMs).toBe(4.2);
+    expect(snapshot.uplink.p95Ms).toBeCloseTo(0.3, 5);
+    expect(snapshot.uplink.count).toBe(90);
+    expect(snapshot.downlink.count).toBe(10);
+    metrics.resetLatency();
+    expect(metrics.snapshot({ activeSessions: 0, activePeers: 0, draining: false }).relayAdded.count).toBe(0);
+    metrics.downlink.record(1.5);
+    expect(metrics.relayAdded.summary().count).toBe(1);
+  });
 });

@@ -45,7 +45,15 @@ export class LatencyHistogram {
   private sumMs = 0;
   private maxMs = 0;
 
+  /**
+   * @param alsoInto every sample recorded here is recorded there too (e.g. uplink and downlink both feed one
+   * combined relay-added histogram): percentiles of two histograms cannot be merged afterwards, and this keeps
+   * the call sites to one record() with no allocation.
+   */
+  constructor(private readonly alsoInto?: LatencyHistogram) {}
+
   record(valueMs: number): void {
+    this.alsoInto?.record(valueMs);
     const index = bucketIndex(valueMs);
     this.buckets[index] = (this.buckets[index] ?? 0) + 1;
     this.count++;

@@ -6,6 +6,8 @@ export interface MetricsSnapshot {
   activeSessions: number;
   activePeers: number;
   draining: boolean;
+  /** Every uplink and downlink sample in one histogram: the relay-added latency of any audio frame. */
+  relayAdded: LatencySummary;
   /** Audio frame received from the client → its PCM handed to the upstream (sendRealtimeInput returned). */
   uplink: LatencySummary;
   /** Upstream PCM received → the Opus frame made from it sent on `audio`. */
@@ -26,8 +28,10 @@ export interface RelayCounters {
 }
 
 export class RelayMetrics {
-  readonly uplink = new LatencyHistogram();
-  readonly downlink = new LatencyHistogram();
+  /** Fed by uplink and downlink (not by `response`, which includes model time). */
+  readonly relayAdded = new LatencyHistogram();
+  readonly uplink = new LatencyHistogram(this.relayAdded);
+  readonly downlink = new LatencyHistogram(this.relayAdded);
   readonly response = new LatencyHistogram();
   readonly counters: RelayCounters = {
     sessionsStarted: 0,
@@ -53,6 +57,7 @@ export class RelayMetrics {
     return {
       uptimeMs: Math.round(nowMs - this.startedAtMs),
       ...state,
+      relayAdded: this.relayAdded.summary(),
       uplink: this.uplink.summary(),
       downlink: this.downlink.summary(),
       response: this.response.summary(),
@@ -69,6 +74,7 @@ export class RelayMetrics {
 
   /** Lets a benchmark measure one phase (e.g. after warm-up) on its own. */
   resetLatency(): void {
+    this.relayAdded.reset();
     this.uplink.reset();
     this.downlink.reset();
     this.response.reset();
