@@ -15,6 +15,7 @@ describe('POST /metrics/reset', () => {
     metrics.uplink.record(0.4);
     metrics.downlink.record(0.7);
     metrics.response.record(350);
+    expect(metrics.snapshot({ activeSessions: 0, activePeers: 0, draining: false }).relayAdded.count).toBe(2);
     const server = createServer(
       createMetricsResetHandler({ resetLatency: () => metrics.resetLatency(), debugRoutes: false }),
     );
@@ -26,7 +27,9 @@ describe('POST /metrics/reset', () => {
     expect(reply.status).toBe(200);
     expect(await reply.json()).toEqual({ reset: true });
     const snapshot = metrics.snapshot({ activeSessions: 0, activePeers: 0, draining: false });
-    expect([snapshot.uplink.count, snapshot.downlink.count, snapshot.response.count]).toEqual([0, 0, 0]);
+    expect([snapshot.relayAdded, snapshot.uplink, snapshot.downlink, snapshot.response].map((h) => h.count)).toEqual([
+      0, 0, 0, 0,
+    ]);
   });
 
   it('knows loopback addresses (what a non-debug relay serves the route to)', () => {
