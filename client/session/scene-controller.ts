@@ -14,7 +14,6 @@
 // The next utterance that starts after the resume flows normally.
 
 import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS, PROTOCOL_VERSION } from '../../shared/constants.js';
-import { decodeFrame, FRAME_HEADER_BYTES } from '../../shared/frame.js';
 import type { ClientMessage, RelayMessage } from '../../shared/protocol.js';
 import type { Mic, MicEvents } from '../audio/mic.js';
 import type { Player, PlayerEvents } from '../audio/player.js';
@@ -26,6 +25,7 @@ import { type AppStores, clearTranscript, closeTranscript, dispatchScene } from 
 import type { Transport } from '../transport/transport.js';
 import { handleInboundFrame, handleRelayMessage, type InboundContext, type InboundCounters } from './inbound.js';
 import type { LatencyTimeline } from './latency-timeline.js';
+import { micEventsFor } from './mic-routing.js';
 import {
   attempt,
   createSceneRun,
@@ -33,7 +33,7 @@ import {
   release,
   SceneFailure,
   type SceneRun,
-  type Welcome,
+  waitForWelcome,
 } from './scene-run.js';
 import { messageForFailure, type UserMessage, userMessage } from './user-messages.js';
 
@@ -151,7 +151,11 @@ export class SceneController {
     scene.lastInboundAtMs = this.#now();
 
     const hello: ClientMessage = { type: 'hello', protocolVersion: PROTOCOL_VERSION };
-    const welcomed = this.#waitForWelcome(scene, scene.abort.signal, this.#deps.welcomeTimeoutMs);
+    const welcomed = waitForWelcome(
+      scene,
+      scene.abort.signal,
+      this.#deps.welcomeTimeoutMs ?? DEFAULT_WELCOME_TIMEOUT_MS,
+    );
     this.#send(scene, this.#deps.game ? { ...hello, game: this.#deps.game } : hello);
     // An aborted wait means the scene was torn down meanwhile; the check below sees that.
     await welcomed.catch((error: unknown) => {
@@ -161,7 +165,19 @@ export class SceneController {
     this.connection.transition('connected');
     this.#startHeartbeat(scene);
 
-    const mic = await attempt(() => this.#deps.startMic(this.#micEvents(scene)), 'mic.unavailable');
+    const mic = await attempt(
+      () =>
+        this.#deps.startMic(
+          micEventsFor(scene, {
+            stores: this.#deps.stores,
+            now: this.#now,
+            isCurrent: () => this.#isCurrent(scene),
+            connected: () => this.connection.state === 'connected' && scene.transportOpen,
+            send: (message) => this.#send(scene, message),
+          }),
+        ),
+      'mic.unavailable',
+    );
     if (!this.#isCurrent(scene)) return release(() => mic.stop(), 'late mic did not stop cleanly');
     scene.mic = mic;
     dispatchScene(this.#deps.stores, { type: 'running' });
@@ -240,36 +256,6 @@ export class SceneController {
     );
   }
 
-  /** Resolves with the next welcome on the scene's transport; rejects on timeout, abort or a closed transport. */
-  #waitForWelcome(scene: SceneRun, signal: AbortSignal, timeoutMs = DEFAULT_WELCOME_TIMEOUT_MS): Promise<Welcome> {
-    const transport = scene.transport;
-    return new Promise((resolve, reject) => {
-      const done = () => {
-        clearTimeout(timer);
-        stopWatching();
-        signal.removeEventListener('abort', onAbort);
-        scene.resolveWelcome = null;
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new SceneFailure(userMessage('transport.timeout')));
-      }, timeoutMs);
-      const onAbort = () => {
-        done();
-        reject(new SceneFailure(userMessage('transport.lost')));
-      };
-      const stopWatching = transport.onState((state) => {
-        if (state === 'closed') onAbort();
-      });
-      scene.resolveWelcome = (welcome) => {
-        done();
-        resolve(welcome);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      if (signal.aborted) onAbort();
-    });
-  }
-
   /** The connection dropped under a live scene: keep everything else and start resuming. */
   #connectionLost(scene: SceneRun, reason: string): void {
     if (!this.#isCurrent(scene) || this.connection.state !== 'connected') return;
@@ -312,7 +298,11 @@ export class SceneController {
     this.#attachTransport(scene, transport);
     signal.addEventListener('abort', () => transport.close(), { once: true });
     await transport.connect(signal);
-    const welcomed = this.#waitForWelcome(scene, signal, this.#deps.reconnectAttemptTimeoutMs);
+    const welcomed = waitForWelcome(
+      scene,
+      signal,
+      this.#deps.reconnectAttemptTimeoutMs ?? DEFAULT_RECONNECT_ATTEMPT_TIMEOUT_MS,
+    );
     const { sessionId, resumeToken } = scene;
     transport.send({
       type: 'hello',
@@ -344,71 +334,6 @@ export class SceneController {
       }
       this.#send(scene, { type: 'ping', t: nowMs });
     }, intervalMs);
-  }
-
-  /** Whether mic traffic may go out now: connected, and the utterance started on this connection. */
-  #utteranceLive(scene: SceneRun): boolean {
-    return (
-      this.connection.state === 'connected' && scene.transportOpen && scene.utteranceGeneration === scene.generation
-    );
-  }
-
-  #micEvents(scene: SceneRun): MicEvents {
-    const { stores } = this.#deps;
-    return {
-      onUtteranceStart: (utteranceId) => {
-        if (!this.#isCurrent(scene)) return;
-        const connected = this.connection.state === 'connected' && scene.transportOpen;
-        const player = scene.player;
-        if (player && player.speakingTurnId !== null) {
-          // Barge-in: silence the partner first (locally, at once), then tell the relay.
-          const { turnId, playedMs } = player.interrupt();
-          if (turnId !== null) {
-            scene.gate.close(turnId);
-            if (connected) this.#send(scene, { type: 'barge-in', turnId, playedMs: Math.max(0, Math.round(playedMs)) });
-            dispatchScene(stores, { type: 'barge-in' });
-          }
-        }
-        if (!connected) {
-          // Spoken into an outage: cancelled, not queued (see the top of this file).
-          scene.utteranceGeneration = null;
-          scene.outage.cancelledUtterances++;
-          return;
-        }
-        scene.utteranceGeneration = scene.generation;
-        scene.utteranceEndAtMs = null;
-        this.#send(scene, { type: 'utterance.start', utteranceId });
-        dispatchScene(stores, { type: 'utterance.started' });
-      },
-      onFrame: (frame) => {
-        if (!this.#isCurrent(scene)) return;
-        if (!this.#utteranceLive(scene)) {
-          scene.outage.framesDroppedWhileDisconnected++;
-          return;
-        }
-        scene.transport.sendFrame(frame);
-        // Timings only: a frame the timeline cannot read still went out as it was.
-        if (frame.byteLength > FRAME_HEADER_BYTES) {
-          const { streamId, timestampMs } = decodeFrame(frame);
-          scene.timeline.utteranceFrame(streamId, timestampMs);
-        }
-      },
-      onCaptureStarted: (atMs) => scene.timeline.captureStarted(atMs),
-      onUtteranceEnd: (utteranceId, frameCount) => {
-        if (!this.#isCurrent(scene)) return;
-        const live = this.#utteranceLive(scene);
-        scene.utteranceGeneration = null;
-        if (live) {
-          this.#send(scene, { type: 'utterance.end', utteranceId, frameCount });
-          scene.utteranceEndAtMs = this.#now();
-          scene.timeline.utteranceEnded(utteranceId, scene.utteranceEndAtMs);
-        }
-        dispatchScene(stores, { type: 'utterance.ended' });
-      },
-      onLevel: (level) => {
-        if (this.#isCurrent(scene)) stores.levels.setState({ micLevel: Math.min(1, Math.max(0, level)) });
-      },
-    };
   }
 
   #playerEvents(scene: SceneRun): PlayerEvents {

@@ -7,7 +7,7 @@ import type { Transport } from '../transport/transport.js';
 import type { InboundCounters } from './inbound.js';
 import { LatencyTimeline } from './latency-timeline.js';
 import { TurnGate } from './turn-gate.js';
-import { messageForFailure, type UserMessage, type UserMessageCode } from './user-messages.js';
+import { messageForFailure, type UserMessage, type UserMessageCode, userMessage } from './user-messages.js';
 
 /** A failure already translated into words for the player. */
 export class SceneFailure extends Error {
@@ -108,4 +108,34 @@ export function attempt<T>(start: () => Promise<T>, fallback: UserMessageCode): 
   } catch (error) {
     return Promise.reject(error).catch(fail);
   }
+}
+
+/** Resolves with the next welcome on the scene's transport; rejects on timeout, abort or a closed transport. */
+export function waitForWelcome(scene: SceneRun, signal: AbortSignal, timeoutMs: number): Promise<Welcome> {
+  const transport = scene.transport;
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      stopWatching();
+      signal.removeEventListener('abort', onAbort);
+      scene.resolveWelcome = null;
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new SceneFailure(userMessage('transport.timeout')));
+    }, timeoutMs);
+    const onAbort = () => {
+      done();
+      reject(new SceneFailure(userMessage('transport.lost')));
+    };
+    const stopWatching = transport.onState((state) => {
+      if (state === 'closed') onAbort();
+    });
+    scene.resolveWelcome = (welcome) => {
+      done();
+      resolve(welcome);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+  });
 }
