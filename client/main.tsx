@@ -2,17 +2,19 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './styles.css';
 import { App } from './app/App.js';
-import { browserStorage, createGameChoice, withChosenGame } from './app/game-choice.js';
+import { browserStorage, createGameChoice } from './app/game-choice.js';
 import { AppNavigator } from './app/navigator.js';
 import { createInstrumentation, installInstrumentation } from './instrumentation.js';
 import { browserSceneDeps, preloadMic } from './session/browser-deps.js';
 import { SceneController } from './session/scene-controller.js';
+import { createSceneSetup } from './stage/scene-setup.js';
 import { createAppStores } from './store/stores.js';
 import { AppProvider } from './ui/app-context.js';
 
 const stores = createAppStores();
 const gameChoice = createGameChoice(browserStorage());
-const controller = new SceneController(withChosenGame(browserSceneDeps(stores), gameChoice));
+const sceneSetup = createSceneSetup({ storage: browserStorage(), gameChoice });
+const controller = new SceneController({ ...browserSceneDeps(stores), sceneSetup: () => sceneSetup.getSceneSetup() });
 const appNavigator = new AppNavigator(window);
 installInstrumentation(window, createInstrumentation(stores, controller));
 
@@ -25,7 +27,9 @@ const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <AppProvider services={{ stores, controller, gameChoice, navigator: appNavigator }}>
+      <AppProvider
+        services={{ stores, controller, gameChoice, navigator: appNavigator, stage: stores.stage, sceneSetup }}
+      >
         <App />
       </AppProvider>
     </StrictMode>,

@@ -3,8 +3,9 @@ import { PROTOCOL_VERSION } from '../../shared/constants.js';
 import { DEFAULT_GAME_ID, GAMES } from '../../shared/games.js';
 import { SceneController } from '../session/scene-controller.js';
 import { FakeMic, FakePlayer, FakeTransport } from '../session/scene-fakes.js';
+import { createSceneSetup } from '../stage/scene-setup.js';
 import { createAppStores } from '../store/stores.js';
-import { type ChoiceStorage, createGameChoice, GAME_CHOICE_STORAGE_KEY, withChosenGame } from './game-choice.js';
+import { type ChoiceStorage, createGameChoice, GAME_CHOICE_STORAGE_KEY } from './game-choice.js';
 
 class MemoryStorage implements ChoiceStorage {
   readonly items = new Map<string, string>();
@@ -59,26 +60,33 @@ describe('game choice', () => {
   });
 });
 
-describe('withChosenGame', () => {
-  it('sends the game chosen after the controller was built in hello.game', async () => {
+describe('the scene setup in hello', () => {
+  it('sends the game, suggestion and voice chosen after the controller was built', async () => {
     const choice = createGameChoice(new MemoryStorage());
+    const setup = createSceneSetup({ storage: new MemoryStorage(), gameChoice: choice });
     const transport = new FakeTransport();
-    const controller = new SceneController(
-      withChosenGame(
-        {
-          stores: createAppStores(),
-          createTransport: () => transport,
-          createPlayer: async (events) => new FakePlayer(events),
-          startMic: async (events) => new FakeMic(events),
-        },
-        choice,
-      ),
-    );
+    const controller = new SceneController({
+      stores: createAppStores(),
+      createTransport: () => transport,
+      createPlayer: async (events) => new FakePlayer(events),
+      startMic: async (events) => new FakeMic(events),
+      sceneSetup: () => setup.getSceneSetup(),
+    });
     choice.choose(otherGame.id);
+    setup.setPartnerVoice('Kore');
     const started = controller.start();
     await vi.waitFor(() => expect(transport.sentTypes()).toContain('hello'));
-    expect(transport.sent[0]).toEqual({ type: 'hello', protocolVersion: PROTOCOL_VERSION, game: otherGame.id });
+    const { suggestion } = setup.getSceneSetup();
+    expect(suggestion.location.length).toBeGreaterThan(0);
+    expect(transport.sent[0]).toEqual({
+      type: 'hello',
+      protocolVersion: PROTOCOL_VERSION,
+      game: otherGame.id,
+      suggestion,
+      partnerVoice: 'Kore',
+    });
     await controller.end();
     await started;
+    setup.dispose();
   });
 });

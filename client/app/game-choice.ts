@@ -2,7 +2,6 @@
 // click; a player who picks another gets it again next time.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_GAME_ID, findGame } from '../../shared/games.js';
-import type { SceneDeps } from '../session/scene-controller.js';
 
 export const GAME_CHOICE_STORAGE_KEY = 'iol.game';
 
@@ -56,14 +55,4 @@ export function browserStorage(): ChoiceStorage | null {
   } catch {
     return null;
   }
-}
-
-/** The scene's deps with `game` read at hello time, so a game picked after the controller was made is played. */
-export function withChosenGame(deps: SceneDeps, choice: GameChoice): SceneDeps {
-  return {
-    ...deps,
-    get game() {
-      return choice.current();
-    },
-  };
 }

@@ -5,6 +5,7 @@ import { PROTOCOL_VERSION } from '../../shared/constants.js';
 import { decodeFrame, FrameError } from '../../shared/frame.js';
 import type { RelayMessage } from '../../shared/protocol.js';
 import type { Player } from '../audio/player.js';
+import { handleStageMessage } from '../store/stage-store.js';
 import { type AppStores, markTranscriptInterrupted, pushTranscript } from '../store/stores.js';
 import type { TurnGate } from './turn-gate.js';
 import { messageForRelayError, type UserMessage, userMessage } from './user-messages.js';
@@ -46,6 +47,9 @@ export function handleInboundFrame(context: InboundContext, bytes: Uint8Array): 
 }
 
 export function handleRelayMessage(context: InboundContext, message: RelayMessage): void {
+  // The stage store takes scene.state / audience.reaction / coach.report; it also watches welcome
+  // (a new session clears the stage) and MC turns, then lets the session handle those too.
+  if (handleStageMessage(context.stores.stage, message)) return;
   switch (message.type) {
     case 'welcome':
       if (message.protocolVersion !== PROTOCOL_VERSION) {

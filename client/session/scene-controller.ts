@@ -48,6 +48,8 @@ export interface SceneDeps {
   heartbeatIntervalMs?: number;
   heartbeatTimeoutMs?: number;
   game?: string;
+  /** The player's scene setup (game, suggestion, partner voice), read when the hello is sent; overrides `game`. */
+  sceneSetup?: () => Pick<Extract<ClientMessage, { type: 'hello' }>, 'game' | 'suggestion' | 'partnerVoice'>;
   /** Browser online/offline events; none in Node tests unless given. */
   network?: NetworkStatus;
   /** How long the relay keeps a dropped session; we stop retrying after this. */
@@ -156,7 +158,8 @@ export class SceneController {
       scene.abort.signal,
       this.#deps.welcomeTimeoutMs ?? DEFAULT_WELCOME_TIMEOUT_MS,
     );
-    this.#send(scene, this.#deps.game ? { ...hello, game: this.#deps.game } : hello);
+    const game = this.#deps.game ? { game: this.#deps.game } : {};
+    this.#send(scene, { ...hello, ...game, ...this.#deps.sceneSetup?.() });
     // An aborted wait means the scene was torn down meanwhile; the check below sees that.
     await welcomed.catch((error: unknown) => {
       if (this.#isCurrent(scene)) throw error;

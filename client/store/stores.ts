@@ -3,6 +3,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ConnectionState } from '../connection/connection-machine.js';
 import { INITIAL_SCENE, type SceneEvent, type SceneState, sceneReducer } from './scene-reducer.js';
+import { createStageStore, type StageStore } from './stage-store.js';
 import {
   applyTranscriptUpdate,
   EMPTY_TRANSCRIPT,
@@ -31,6 +32,8 @@ export interface AppStores {
   connection: StoreApi<ConnectionStoreState>;
   transcript: StoreApi<TranscriptState>;
   levels: StoreApi<LevelsState>;
+  /** The improv stage: scene info, audience mood, coach report (client/store/stage-store.ts). */
+  stage: StageStore;
 }
 
 export function createAppStores(): AppStores {
@@ -39,6 +42,7 @@ export function createAppStores(): AppStores {
     connection: createStore<ConnectionStoreState>(() => ({ state: 'idle', reason: undefined, rttMs: null })),
     transcript: createStore<TranscriptState>(() => EMPTY_TRANSCRIPT),
     levels: createStore<LevelsState>(() => ({ micLevel: 0 })),
+    stage: createStageStore(),
   };
 }
 
