@@ -26,8 +26,9 @@ test('a refused microphone is explained and the scene can be started again', asy
 
 test('an unreachable stage server is explained in plain words', async ({ page, context }) => {
   await context.grantPermissions(['microphone']);
-  // The relay's signaling endpoint is down (as when the server is unreachable).
+  // The stage server is unreachable both ways in: WebRTC signaling and the WebSocket fallback.
   await page.route('**/api/rtc/offer', (route) => route.abort('connectionrefused'));
+  await page.routeWebSocket('**/api/ws', (socket) => socket.close({ code: 1006, reason: 'unreachable' }));
   await page.goto('/');
   await page.getByRole('button', { name: 'Start scene' }).click();
   const alert = page.getByRole('alert');
