@@ -17,3 +17,13 @@ export class TransportError extends Error {
     this.name = 'TransportError';
   }
 }
+
+/** An Error's message, or whatever was thrown as text. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A connect failure as a TransportError: ours pass through, anything else reads as unreachable. */
+export function asTransportError(error: unknown): TransportError {
+  return error instanceof TransportError ? error : new TransportError('transport.unreachable', errorText(error));
+}

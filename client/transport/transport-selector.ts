@@ -2,8 +2,10 @@
 // (networks that block UDP, relays on Cloud Run without TURN). The choice is remembered for the scene's
 // reconnects, so a drop does not pay the WebRTC timeout again. `?transport=websocket` (or localStorage
 // `improv.transport`) forces the WebSocket: for tests, and for players whose network blocks UDP.
-import type { Transport, TransportState } from './transport.js';
-import { TransportError } from './transport-error.js';
+import { connectDeadline } from './connect-deadline.js';
+import type { Transport } from './transport.js';
+import { TransportBase } from './transport-base.js';
+import { asTransportError, errorText, TransportError } from './transport-error.js';
 
 export type TransportKind = Transport['kind'];
 
@@ -67,33 +69,24 @@ export class TransportSelector {
 }
 
 /** Tries WebRTC, then the WebSocket; forwards whichever opened. Listeners may be added before connect(). */
-class FallbackTransport implements Transport {
+class FallbackTransport extends TransportBase implements Transport {
   #inner: Transport | null = null;
-  #state: TransportState = 'connecting';
   #closed = false;
-  readonly #frameListeners = new Set<(frame: Uint8Array) => void>();
-  readonly #messageListeners = new Set<(message: Parameters<Parameters<Transport['onMessage']>[0]>[0]) => void>();
-  readonly #stateListeners = new Set<(state: TransportState, reason?: string) => void>();
 
   constructor(
     private readonly options: TransportSelectorOptions,
     private readonly onOpened: (kind: TransportKind) => void,
-  ) {}
+  ) {
+    super();
+  }
 
   get kind(): TransportKind {
     return this.#inner?.kind ?? 'webrtc';
   }
 
-  get state(): TransportState {
-    return this.#state;
-  }
-
   async connect(signal?: AbortSignal): Promise<void> {
     const timeoutMs = this.options.webRtcOpenTimeoutMs ?? DEFAULT_WEBRTC_OPEN_TIMEOUT_MS;
-    const webRtcGaveUp = new AbortController();
-    const timer = setTimeout(() => webRtcGaveUp.abort(), timeoutMs);
-    const onAbort = () => webRtcGaveUp.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const webRtcGaveUp = connectDeadline(signal, timeoutMs, `no WebRTC within ${timeoutMs} ms`);
     try {
       await this.#use(this.options.createWebRtc(), webRtcGaveUp.signal);
       return;
@@ -106,8 +99,7 @@ class FallbackTransport implements Transport {
       const why = webRtcGaveUp.signal.aborted ? `no WebRTC within ${timeoutMs} ms` : errorText(error);
       console.info(`WebRTC did not connect (${why}); using the WebSocket`);
     } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      webRtcGaveUp.dispose();
     }
     try {
       await this.#use(this.options.createWebSocket(), signal);
@@ -117,32 +109,17 @@ class FallbackTransport implements Transport {
   }
 
   sendFrame(frame: Uint8Array): void {
-    if (this.#state === 'open') this.#inner?.sendFrame(frame);
+    if (this.state === 'open') this.#inner?.sendFrame(frame);
   }
 
   send(message: Parameters<Transport['send']>[0]): void {
-    if (this.#state === 'open') this.#inner?.send(message);
-  }
-
-  onFrame(listener: (frame: Uint8Array) => void): () => void {
-    this.#frameListeners.add(listener);
-    return () => this.#frameListeners.delete(listener);
-  }
-
-  onMessage(listener: Parameters<Transport['onMessage']>[0]): () => void {
-    this.#messageListeners.add(listener);
-    return () => this.#messageListeners.delete(listener);
-  }
-
-  onState(listener: (state: TransportState, reason?: string) => void): () => void {
-    this.#stateListeners.add(listener);
-    return () => this.#stateListeners.delete(listener);
+    if (this.state === 'open') this.#inner?.send(message);
   }
 
   close(): void {
     this.#closed = true;
     this.#inner?.close();
-    this.#setState('closed', 'closed by client');
+    this.setState('closed', 'closed by client');
   }
 
   async #use(transport: Transport, signal: AbortSignal | undefined): Promise<void> {
@@ -157,28 +134,18 @@ class FallbackTransport implements Transport {
       transport.close();
       throw new TransportError('transport.aborted', 'closed while connecting');
     }
-    transport.onFrame((frame) => {
-      for (const listener of this.#frameListeners) listener(frame);
-    });
-    transport.onMessage((message) => {
-      for (const listener of this.#messageListeners) listener(message);
-    });
+    transport.onFrame((frame) => this.emitFrame(frame));
+    transport.onMessage((message) => this.emitMessage(message));
     transport.onState((state, reason) => {
-      if (state === 'closed') this.#setState('closed', reason);
+      if (state === 'closed') this.setState('closed', reason);
     });
     this.onOpened(transport.kind);
-    this.#setState('open');
+    this.setState('open');
   }
 
   #fail(error: unknown): never {
-    this.#setState('closed', errorText(error));
-    throw error instanceof TransportError ? error : new TransportError('transport.unreachable', errorText(error));
-  }
-
-  #setState(state: TransportState, reason?: string): void {
-    if (this.#state === state) return;
-    this.#state = state;
-    for (const listener of this.#stateListeners) listener(state, reason);
+    this.setState('closed', errorText(error));
+    throw asTransportError(error);
   }
 }
 
@@ -189,8 +156,4 @@ function safeGet(storage: Pick<Storage, 'getItem'> | null | undefined, key: stri
     // Storage can throw (privacy modes); no preference then.
     return null;
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,17 +1,11 @@
 // The WebRTC transport: two data channels to the relay, non-trickle signaling over one POST.
 // `audio` is unordered with no retransmits and drops above a watermark; `control` is reliable.
 import { AUDIO_CHANNEL_LABEL, CONTROL_CHANNEL_LABEL } from '../../shared/constants.js';
-import {
-  type ClientMessage,
-  HttpError,
-  parseRelayMessage,
-  type RelayMessage,
-  RtcAnswerResponse,
-  type RtcOfferRequest,
-} from '../../shared/protocol.js';
-import { LossyChannel, type LossyChannelStats } from './lossy-channel.js';
-import type { Transport, TransportState } from './transport.js';
-import { TransportError } from './transport-error.js';
+import { HttpError, RtcAnswerResponse, type RtcOfferRequest } from '../../shared/protocol.js';
+import { ChannelTransport, type ChannelTransportStats, type ControlSink } from './channel-transport.js';
+import { connectDeadline } from './connect-deadline.js';
+import { LossyChannel } from './lossy-channel.js';
+import { errorText, TransportError } from './transport-error.js';
 
 export interface WebRtcTransportOptions {
   offerUrl?: string;
@@ -26,36 +20,23 @@ export interface WebRtcTransportOptions {
   fetch?: typeof fetch;
 }
 
-export interface WebRtcTransportStats {
-  audio: LossyChannelStats;
-  invalidControlMessages: number;
-  invalidAudioMessages: number;
-}
+/** The same counters as the WebSocket's (see ChannelTransport). */
+export type WebRtcTransportStats = ChannelTransportStats;
 
 export const DEFAULT_ICE_GATHERING_TIMEOUT_MS = 2_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
-export class WebRtcTransport implements Transport {
+export class WebRtcTransport extends ChannelTransport {
   readonly kind = 'webrtc' as const;
-  #state: TransportState = 'connecting';
   #peer: RTCPeerConnection | null = null;
   #audio: RTCDataChannel | null = null;
   #control: RTCDataChannel | null = null;
-  #lossyAudio: LossyChannel | null = null;
-  #invalidControlMessages = 0;
-  #invalidAudioMessages = 0;
   #peerId: string | null = null;
   readonly #options: WebRtcTransportOptions;
-  readonly #frameListeners = new Set<(frame: Uint8Array) => void>();
-  readonly #messageListeners = new Set<(message: RelayMessage) => void>();
-  readonly #stateListeners = new Set<(state: TransportState, reason?: string) => void>();
 
   constructor(options: WebRtcTransportOptions = {}) {
+    super();
     this.#options = options;
-  }
-
-  get state(): TransportState {
-    return this.#state;
   }
 
   /** The relay's id for this peer, once signaling succeeded. */
@@ -63,70 +44,22 @@ export class WebRtcTransport implements Transport {
     return this.#peerId;
   }
 
-  async connect(signal?: AbortSignal): Promise<void> {
-    if (this.#peer) throw new TransportError('transport.unsupported', 'a transport connects once; make a new one');
+  protected wireCreated(): boolean {
+    return this.#peer !== null;
+  }
+
+  protected async openWire(signal: AbortSignal | undefined): Promise<void> {
     const timeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const gaveUp = new AbortController();
-    const timer = setTimeout(
-      () => gaveUp.abort(new TransportError('transport.timeout', `no connection after ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    const onAbort = () => gaveUp.abort(new TransportError('transport.aborted', 'connect was cancelled'));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (signal?.aborted) onAbort();
+    const deadline = connectDeadline(signal, timeoutMs, `no connection after ${timeoutMs} ms`);
     try {
-      await this.#connect(gaveUp.signal);
-      this.#setState('open');
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      this.#teardown();
-      this.#setState('closed', reason);
-      throw error instanceof TransportError ? error : new TransportError('transport.unreachable', reason);
+      await this.#connect(deadline.signal);
     } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      deadline.dispose();
     }
   }
 
-  sendFrame(frame: Uint8Array): void {
-    if (this.#state !== 'open' || !this.#lossyAudio) return;
-    this.#lossyAudio.send(frame);
-  }
-
-  send(message: ClientMessage): void {
-    if (this.#state !== 'open' || this.#control?.readyState !== 'open') {
-      console.warn(`control message "${message.type}" not sent: transport is ${this.#state}`);
-      return;
-    }
-    this.#control.send(JSON.stringify(message));
-  }
-
-  onFrame(listener: (frame: Uint8Array) => void): () => void {
-    this.#frameListeners.add(listener);
-    return () => this.#frameListeners.delete(listener);
-  }
-
-  onMessage(listener: (message: RelayMessage) => void): () => void {
-    this.#messageListeners.add(listener);
-    return () => this.#messageListeners.delete(listener);
-  }
-
-  onState(listener: (state: TransportState, reason?: string) => void): () => void {
-    this.#stateListeners.add(listener);
-    return () => this.#stateListeners.delete(listener);
-  }
-
-  close(): void {
-    this.#teardown();
-    this.#setState('closed', 'closed by client');
-  }
-
-  stats(): WebRtcTransportStats {
-    return {
-      audio: this.#lossyAudio?.stats() ?? { sentFrames: 0, droppedFrames: 0, watermarkBytes: 0 },
-      invalidControlMessages: this.#invalidControlMessages,
-      invalidAudioMessages: this.#invalidAudioMessages,
-    };
+  protected openControl(): ControlSink | null {
+    return this.#control?.readyState === 'open' ? this.#control : null;
   }
 
   async #connect(signal: AbortSignal): Promise<void> {
@@ -159,7 +92,7 @@ export class WebRtcTransport implements Transport {
     }
     await peer.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     await opened;
-    this.#lossyAudio = new LossyChannel(audio);
+    this.attachAudio(new LossyChannel(audio));
   }
 
   async #postOffer(offer: RtcOfferRequest, signal: AbortSignal): Promise<RtcAnswerResponse> {
@@ -192,25 +125,9 @@ export class WebRtcTransport implements Transport {
   #wireChannels(audio: RTCDataChannel, control: RTCDataChannel): void {
     audio.binaryType = 'arraybuffer';
     control.binaryType = 'arraybuffer';
-    audio.onmessage = (event: MessageEvent) => {
-      if (!(event.data instanceof ArrayBuffer)) {
-        this.#invalidAudioMessages++;
-        return;
-      }
-      const frame = new Uint8Array(event.data);
-      for (const listener of this.#frameListeners) listener(frame);
-    };
-    control.onmessage = (event: MessageEvent) => {
-      const raw = typeof event.data === 'string' ? event.data : null;
-      const parsed = raw === null ? null : parseRelayMessage(raw);
-      if (!parsed?.ok) {
-        this.#invalidControlMessages++;
-        console.warn(`dropped control message: ${parsed ? parsed.message : 'not text'}`);
-        return;
-      }
-      for (const listener of this.#messageListeners) listener(parsed.value);
-    };
-    const onChannelClose = (label: string) => () => this.#lost(`${label} channel closed`);
+    audio.onmessage = (event: MessageEvent) => this.receiveAudio(event.data);
+    control.onmessage = (event: MessageEvent) => this.receiveControl(event.data);
+    const onChannelClose = (label: string) => () => this.lost(`${label} channel closed`);
     audio.onclose = onChannelClose(AUDIO_CHANNEL_LABEL);
     control.onclose = onChannelClose(CONTROL_CHANNEL_LABEL);
   }
@@ -218,22 +135,15 @@ export class WebRtcTransport implements Transport {
   #wirePeer(peer: RTCPeerConnection): void {
     peer.oniceconnectionstatechange = () => {
       const ice = peer.iceConnectionState;
-      if (ice === 'failed' || ice === 'disconnected' || ice === 'closed') this.#lost(`ICE ${ice}`);
+      if (ice === 'failed' || ice === 'disconnected' || ice === 'closed') this.lost(`ICE ${ice}`);
     };
     peer.onconnectionstatechange = () => {
       const state = peer.connectionState;
-      if (state === 'failed' || state === 'disconnected' || state === 'closed') this.#lost(`connection ${state}`);
+      if (state === 'failed' || state === 'disconnected' || state === 'closed') this.lost(`connection ${state}`);
     };
   }
 
-  /** The connection went away underneath us (only reported once it had opened). */
-  #lost(reason: string): void {
-    if (this.#state !== 'open') return;
-    this.#teardown();
-    this.#setState('closed', reason);
-  }
-
-  #teardown(): void {
+  protected teardown(): void {
     const { audio, control, peer } = { audio: this.#audio, control: this.#control, peer: this.#peer };
     for (const channel of [audio, control]) {
       if (!channel) continue;
@@ -246,12 +156,6 @@ export class WebRtcTransport implements Transport {
       peer.onconnectionstatechange = null;
       if (peer.signalingState !== 'closed') peer.close();
     }
-  }
-
-  #setState(state: TransportState, reason?: string): void {
-    if (this.#state === state) return;
-    this.#state = state;
-    for (const listener of this.#stateListeners) listener(state, reason);
   }
 }
 
@@ -306,8 +210,4 @@ function iceGatheringComplete(peer: RTCPeerConnection, timeoutMs: number, signal
     peer.addEventListener('icegatheringstatechange', onChange);
     signal.addEventListener('abort', onAbort);
   });
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

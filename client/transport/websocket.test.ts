@@ -2,7 +2,7 @@
 // `ws` client is passed in): text = control JSON, binary = audio frames, as the relay's /api/ws speaks.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { PROTOCOL_VERSION } from '../../shared/constants.js';
 import { encodeFrame } from '../../shared/frame.js';
@@ -76,9 +76,41 @@ function nextEvent<T>(subscribe: (listener: (value: T) => void) => () => void, t
   });
 }
 
+/** An in-memory socket (our WebSocketLike seam): opens on a microtask unless `opens` is false; records sends. */
+function memorySocket(options: { sent?: unknown[]; bufferedAmount?: () => number; opens?: boolean } = {}) {
+  const made: Array<{ onmessage: ((event: { data: unknown }) => void) | null }> = [];
+  class MemorySocket {
+    binaryType = 'blob';
+    readyState = 0;
+    onopen: ((event: unknown) => void) | null = null;
+    onclose: ((event: { code: number; reason: string }) => void) | null = null;
+    onerror: ((event: unknown) => void) | null = null;
+    onmessage: ((event: { data: unknown }) => void) | null = null;
+    get bufferedAmount() {
+      return options.bufferedAmount?.() ?? 0;
+    }
+    constructor(readonly url: string) {
+      made.push(this);
+      if (options.opens === false) return;
+      queueMicrotask(() => {
+        this.readyState = 1;
+        this.onopen?.({});
+      });
+    }
+    send(data: unknown) {
+      options.sent?.push(data);
+    }
+    close() {
+      this.readyState = 3;
+    }
+  }
+  return Object.assign(MemorySocket as WebSocketConstructor, { made });
+}
+
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  vi.unstubAllGlobals();
 });
 
 describe('WebSocketTransport', () => {
@@ -135,29 +167,7 @@ describe('WebSocketTransport', () => {
   it('drops audio (and counts it) instead of queueing it when the socket is backed up', async () => {
     const sent: unknown[] = [];
     let bufferedAmount = 0;
-    class BackedUpSocket {
-      binaryType = 'blob';
-      readyState = 0;
-      onopen: ((event: unknown) => void) | null = null;
-      onclose: ((event: { code: number; reason: string }) => void) | null = null;
-      onerror: ((event: unknown) => void) | null = null;
-      onmessage: ((event: { data: unknown }) => void) | null = null;
-      get bufferedAmount() {
-        return bufferedAmount;
-      }
-      constructor(readonly url: string) {
-        queueMicrotask(() => {
-          this.readyState = 1;
-          this.onopen?.({});
-        });
-      }
-      send(data: unknown) {
-        sent.push(data);
-      }
-      close() {
-        this.readyState = 3;
-      }
-    }
+    const BackedUpSocket = memorySocket({ sent, bufferedAmount: () => bufferedAmount });
     const transport = new WebSocketTransport({ url: 'ws://127.0.0.1:1/api/ws', WebSocket: BackedUpSocket });
     await transport.connect();
     const frame = new Uint8Array(72);
@@ -189,5 +199,47 @@ describe('WebSocketTransport', () => {
     const cancelled = new WebSocketTransport({ url: relay.url, WebSocket: NodeWebSocket });
     const abortError = await cancelled.connect(aborted.signal).catch((e: unknown) => e);
     expect((abortError as TransportError).code).toBe('transport.aborted');
+  });
+
+  it('keeps the transport open and the other listeners fed when one listener throws', async () => {
+    // What a browser does with the error; Node 20 has no reportError of its own.
+    const reported: unknown[] = [];
+    vi.stubGlobal('reportError', (error: unknown) => reported.push(error));
+    const Socket = memorySocket();
+    const transport = new WebSocketTransport({ url: 'ws://127.0.0.1:1/api/ws', WebSocket: Socket });
+    cleanups.push(() => transport.close());
+    const stateBug = new Error('state listener bug');
+    transport.onState(() => {
+      throw stateBug;
+    });
+    const states: TransportState[] = [];
+    transport.onState((state) => states.push(state));
+    await transport.connect();
+    expect([transport.state, states]).toEqual(['open', ['open']]);
+
+    const messageBug = new Error('message listener bug');
+    transport.onMessage(() => {
+      throw messageBug;
+    });
+    const messages: RelayMessage[] = [];
+    transport.onMessage((message) => messages.push(message));
+    Socket.made[0]!.onmessage?.({ data: JSON.stringify(WELCOME) });
+    expect(messages).toEqual([WELCOME]);
+    expect(reported).toEqual([stateBug, messageBug]);
+    expect(transport.state).toBe('open');
+  });
+
+  it('times out with a typed error when the socket never opens, and connects only once', async () => {
+    const transport = new WebSocketTransport({
+      url: 'ws://127.0.0.1:1/api/ws',
+      WebSocket: memorySocket({ opens: false }),
+      connectTimeoutMs: 20,
+    });
+    const closedWith = nextEvent<string | undefined>((l) => transport.onState((_state, reason) => l(reason)));
+    const error = await transport.connect().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'transport.timeout', message: 'no WebSocket connection after 20 ms' });
+    expect(await closedWith).toBe('no WebSocket connection after 20 ms');
+    await expect(transport.connect()).rejects.toMatchObject({ code: 'transport.unsupported' });
+    expect(transport.state).toBe('closed');
   });
 });
