@@ -5,25 +5,24 @@ import type { AudioFrame } from '../../shared/frame.js';
 import type { ClientMessage, RelayMessage } from '../../shared/protocol.js';
 import type { Mic, MicEvents } from '../audio/mic.js';
 import type { Player, PlayerEvents } from '../audio/player.js';
-import type { Transport, TransportState } from '../transport/transport.js';
+import type { Transport } from '../transport/transport.js';
+import { TransportBase } from '../transport/transport-base.js';
 
-export class FakeTransport implements Transport {
-  state: TransportState = 'connecting';
+export class FakeTransport extends TransportBase implements Transport {
   readonly sent: ClientMessage[] = [];
   readonly sentFrames: Uint8Array[] = [];
   closed = false;
   /** What connect() does: open at once, fail with this error, or wait until aborted. */
   connectOutcome: 'open' | 'pending' | Error = 'open';
-  readonly #frameListeners = new Set<(frame: Uint8Array) => void>();
-  readonly #messageListeners = new Set<(message: RelayMessage) => void>();
-  readonly #stateListeners = new Set<(state: TransportState, reason?: string) => void>();
 
-  constructor(readonly kind: Transport['kind'] = 'webrtc') {}
+  constructor(readonly kind: Transport['kind'] = 'webrtc') {
+    super();
+  }
 
   connect(signal?: AbortSignal): Promise<void> {
     const outcome = this.connectOutcome;
     if (outcome instanceof Error) {
-      this.#setState('closed', outcome.message);
+      this.setState('closed', outcome.message);
       return Promise.reject(outcome);
     }
     if (outcome === 'pending') {
@@ -33,7 +32,7 @@ export class FakeTransport implements Transport {
         );
       });
     }
-    this.#setState('open');
+    this.setState('open');
     return Promise.resolve();
   }
   sendFrame(frame: Uint8Array): void {
@@ -43,41 +42,24 @@ export class FakeTransport implements Transport {
     if (this.state !== 'open') throw new Error(`send on ${this.state} transport`);
     this.sent.push(message);
   }
-  onFrame(listener: (frame: Uint8Array) => void): () => void {
-    this.#frameListeners.add(listener);
-    return () => this.#frameListeners.delete(listener);
-  }
-  onMessage(listener: (message: RelayMessage) => void): () => void {
-    this.#messageListeners.add(listener);
-    return () => this.#messageListeners.delete(listener);
-  }
-  onState(listener: (state: TransportState, reason?: string) => void): () => void {
-    this.#stateListeners.add(listener);
-    return () => this.#stateListeners.delete(listener);
-  }
   close(): void {
     this.closed = true;
-    this.#setState('closed', 'closed by client');
+    this.setState('closed', 'closed by client');
   }
 
   /** The relay sends us something. */
   deliver(message: RelayMessage): void {
-    for (const listener of this.#messageListeners) listener(message);
+    this.emitMessage(message);
   }
   deliverFrame(bytes: Uint8Array): void {
-    for (const listener of this.#frameListeners) listener(bytes);
+    this.emitFrame(bytes);
   }
   /** The network drops us. */
   drop(reason: string): void {
-    this.#setState('closed', reason);
+    this.setState('closed', reason);
   }
   sentTypes(): string[] {
     return this.sent.map((message) => message.type);
-  }
-  #setState(state: TransportState, reason?: string): void {
-    if (this.state === state) return;
-    this.state = state;
-    for (const listener of this.#stateListeners) listener(state, reason);
   }
 }
 
