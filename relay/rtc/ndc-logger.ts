@@ -4,12 +4,19 @@ import type { Logger } from '../log.js';
 
 let installed = false;
 
+// Expected with a peer bound to one IPv4 address (RTC_BIND_ADDRESS=127.0.0.1): browsers also offer TCP
+// and IPv6 candidates, which libjuice skips (ICE-TCP off) or cannot reach (errno 97, EAFNOSUPPORT).
+// Not faults; kept at debug so a real warning stands out.
+const EXPECTED_NOISE = [/ICE-TCP is disabled/, /Send failed, errno=97/, /STUN message send failed/];
+
 export function installNdcLogger(logger: Logger): void {
   if (installed) return;
   installed = true;
   // node-datachannel 0.33 needs the callback, or it logs to stdout on its own.
   initLogger('Warning', (level, message) => {
-    if (level === 'Warning') logger.warn('libdatachannel', { message });
-    else if (level === 'Error' || level === 'Fatal') logger.error('libdatachannel', { message });
+    if (level === 'Warning') {
+      if (EXPECTED_NOISE.some((pattern) => pattern.test(message))) logger.debug('libdatachannel', { message });
+      else logger.warn('libdatachannel', { message });
+    } else if (level === 'Error' || level === 'Fatal') logger.error('libdatachannel', { message });
   });
 }
