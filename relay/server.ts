@@ -1,6 +1,7 @@
 // Assembles a relay: HTTP routes, WebRTC signaling, sessions, the Live upstream and metrics.
 // main.ts runs it as a process; tests and the benchmark start it in-process on 127.0.0.1, port 0.
 import type { AddressInfo } from 'node:net';
+import { GoogleGenAI } from '@google/genai';
 import { AppError } from '../shared/errors.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { type RelayConfig, upstreamKind } from './config.js';
@@ -19,6 +20,8 @@ import { installNdcLogger } from './rtc/ndc-logger.js';
 import type { RelayPeer } from './rtc/peer.js';
 import type { SessionObserver } from './session/observer.js';
 import { SessionManager } from './session/session-manager.js';
+import type { TurnBudget } from './stage/phases.js';
+import { textModelFromEnv } from './stage/text-model.js';
 
 export interface StartRelayOptions {
   logger?: Logger;
@@ -32,6 +35,13 @@ export interface StartRelayOptions {
   upstreamFactory?: UpstreamFactory;
   /** Identifies the caller of /api/rtc/offer and /api/ws; the session gets that owner. None = no owners. */
   authenticator?: Authenticator;
+  /** The improv stage around each scene: turn budget, text model (GEMINI_TEXT_MODEL) and its waits. */
+  stage?: {
+    turnBudget?: Partial<TurnBudget>;
+    textModel?: string;
+    coachTimeoutMs?: number;
+    audienceTimeoutMs?: number;
+  };
   /** More /readyz reasons (e.g. the Firestore backlog at its bound); live scenes are not affected. */
   readinessReasons?: () => string[];
 }
@@ -63,12 +73,24 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
       systemInstruction: config.systemInstruction,
       voiceName: config.voiceName,
     });
+  // The audience and the coach use the same client config as the Live upstream (the emulator's REST offline).
+  const textAi = new GoogleGenAI({
+    apiKey: config.geminiApiKey ?? 'emulator',
+    ...(kind === 'emulator' ? { httpOptions: { baseUrl: config.liveEmulatorUrl } } : {}),
+  });
   const metrics = new RelayMetrics();
   const peers = new Set<RelayPeer>();
   const sessions = new SessionManager({
     upstreamKind: kind,
     upstreamFactory,
     upstreamOptionsFor: options.upstreamOptionsFor,
+    turnBudget: options.stage?.turnBudget,
+    stageServices: {
+      ai: textAi,
+      textModel: options.stage?.textModel ?? textModelFromEnv(),
+      coachTimeoutMs: options.stage?.coachTimeoutMs,
+      audienceTimeoutMs: options.stage?.audienceTimeoutMs,
+    },
     maxSessions: config.maxSessions,
     relaySecret: config.relaySecret,
     resumeTokenTtlMs: config.resumeTokenTtlMs,

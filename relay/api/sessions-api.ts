@@ -102,6 +102,7 @@ export async function handleSessionsApi(
       usage: session.usage,
       quality: session.quality,
       turns: turns.map(toTurnJson),
+      coach: session.coach,
     };
     sendJson(res, 200, detail);
   } catch {

@@ -30,6 +30,13 @@ export interface RecordedSetup {
   contextWindowCompression: SlidingWindowConfig | undefined;
 }
 
+/** A clientContent message as received (tests check the relay's mid-session stage directions). */
+export interface RecordedClientContent {
+  /** The text parts of all turns, joined. */
+  text: string;
+  turnComplete: boolean;
+}
+
 /** The socket surface a connection needs (ws.WebSocket satisfies it). */
 export interface LiveSocket {
   readonly readyState: number;
@@ -42,6 +49,7 @@ export interface ConnectionContext {
   synthesizer: SpeechSynthesizer;
   conversations: ConversationStore;
   onSetup(setup: RecordedSetup): void;
+  onClientContent?(content: RecordedClientContent): void;
   log(line: string): void;
 }
 
@@ -161,9 +169,15 @@ export class LiveConnection {
   }
 
   private onClientContent(content: ClientContentMessage): void {
+    const texts: string[] = [];
     for (const turn of content.turns ?? []) {
-      for (const part of turn.parts ?? []) if (part.text) this.pendingTextTokens += textTokensFor(part.text);
+      for (const part of turn.parts ?? []) {
+        if (!part.text) continue;
+        this.pendingTextTokens += textTokensFor(part.text);
+        texts.push(part.text);
+      }
     }
+    this.context.onClientContent?.({ text: texts.join('\n'), turnComplete: content.turnComplete === true });
     // turnComplete:false is context only (a stage direction); the reply waits for more input.
     if (content.turnComplete) {
       if (this.reply) this.interruptReply();

@@ -4,7 +4,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
-import { LiveConnection, type RecordedSetup } from './connection.js';
+import { LiveConnection, type RecordedClientContent, type RecordedSetup } from './connection.js';
 import { ConversationStore } from './conversations.js';
 import { applyOverrides, connectionDefaults, type LiveEmulatorOptions, urlPairs } from './options.js';
 import { handleRest } from './rest.js';
@@ -12,7 +12,7 @@ import { IMPROV_LINES } from './script.js';
 import { SpeechSynthesizer } from './tts.js';
 import { DEFAULT_VOICE_NAME } from './voices.js';
 
-export type { RecordedSetup } from './connection.js';
+export type { RecordedClientContent, RecordedSetup } from './connection.js';
 export type { LiveEmulatorOptions } from './options.js';
 
 export interface LiveEmulator {
@@ -21,6 +21,8 @@ export interface LiveEmulator {
   url: string;
   /** Every setup received, in order (for tests that check what the relay configured). */
   readonly setups: readonly RecordedSetup[];
+  /** Every clientContent message received, in order (e.g. the relay's stage directions). */
+  readonly clientContents: readonly RecordedClientContent[];
   /** Resolves when the scripted lines for the warm voices are synthesized (replies never wait on them after). */
   readonly warmed: Promise<void>;
   close(): Promise<void>;
@@ -38,6 +40,7 @@ export async function startLiveEmulator(options: LiveEmulatorOptions = {}): Prom
   const synthesizer = new SpeechSynthesizer();
   const conversations = new ConversationStore();
   const setups: RecordedSetup[] = [];
+  const clientContents: RecordedClientContent[] = [];
   const defaults = connectionDefaults(options);
 
   // Synthesis runs in its worker while the server already accepts connections.
@@ -69,6 +72,10 @@ export async function startLiveEmulator(options: LiveEmulatorOptions = {}): Prom
           setups.push(setup);
           // A long-running dev emulator keeps only recent setups.
           if (setups.length > MAX_RECORDED_SETUPS) setups.shift();
+        },
+        onClientContent: (content) => {
+          clientContents.push(content);
+          if (clientContents.length > MAX_RECORDED_SETUPS) clientContents.shift();
         },
         log,
       });
@@ -105,6 +112,7 @@ export async function startLiveEmulator(options: LiveEmulatorOptions = {}): Prom
     port,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     setups,
+    clientContents,
     warmed,
     async close() {
       closing = true;

@@ -3,7 +3,7 @@
 import { GoogleGenAI, type LiveConnectConfig, type LiveServerMessage, Modality, type Session } from '@google/genai';
 import { AppError } from '../../shared/errors.js';
 import { dispatchServerMessage } from './server-message.js';
-import type { Upstream, UpstreamEvents, UpstreamFactory, UpstreamOptions } from './upstream.js';
+import type { Upstream, UpstreamEvents, UpstreamFactory, UpstreamOptions, UpstreamTextTurn } from './upstream.js';
 
 export interface GeminiUpstreamOptions {
   /** A real key for Google; any placeholder for the emulator. */
@@ -65,6 +65,10 @@ class GeminiUpstream implements Upstream {
 
   activityEnd(): void {
     this.session.sendRealtimeInput({ activityEnd: {} });
+  }
+
+  sendClientContent(turns: UpstreamTextTurn[], turnComplete: boolean): void {
+    this.session.sendClientContent({ turns, turnComplete });
   }
 
   close(): void {

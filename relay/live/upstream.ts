@@ -34,11 +34,22 @@ export interface UpstreamOptions {
   resumptionHandle?: string;
 }
 
+/** One text turn of Live client content (e.g. a director's note). */
+export interface UpstreamTextTurn {
+  role: 'user' | 'model';
+  parts: Array<{ text: string }>;
+}
+
 export interface Upstream {
   /** PCM16 little-endian mono at UPLINK_SAMPLE_RATE_HZ. */
   sendAudio(pcm: Buffer): void;
   activityStart(): void;
   activityEnd(): void;
+  /**
+   * Live client content mid-session. `turnComplete: false` only adds the turns to the context (no reply is
+   * forced): that is how the relay hands the partner a stage direction without reconnecting.
+   */
+  sendClientContent(turns: UpstreamTextTurn[], turnComplete: boolean): void;
   close(): void;
 }
 

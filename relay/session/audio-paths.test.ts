@@ -88,6 +88,9 @@ class RecordingUpstream implements Upstream {
   activityEnd(): void {
     this.calls.push('end');
   }
+  sendClientContent(): void {
+    this.calls.push('content');
+  }
   close(): void {
     this.calls.push('close');
   }
@@ -139,6 +142,26 @@ describe('PlayerUplink', () => {
     uplink.endUtterance(3, 5);
     expect(upstream.calls.at(-1)).toBe('start');
     await expect.poll(() => upstream.calls.at(-1), { timeout: UTTERANCE_TAIL_WAIT_MS * 10 }).toBe('end');
+  });
+
+  it('cancels an open utterance: activityEnd upstream, its late frames stay stale, a new Start frame opens', () => {
+    const upstream = new RecordingUpstream();
+    const uplink = new PlayerUplink(() => upstream, new LatencyHistogram());
+    expect(uplink.cancelUtterance()).toBeNull();
+    const frames = uplinkFrames(6, 3);
+    uplink.startUtterance(6);
+    uplink.handleFrame(frames[0]!, performance.now());
+    uplink.endUtterance(6, 3); // waiting for tail frames…
+    expect(uplink.cancelUtterance()).toBe(6); // …when the connection drops
+    expect(upstream.calls).toEqual(['start', 'audio', 'end']);
+    expect(uplink.utteranceId).toBeNull();
+    uplink.handleFrame(frames[1]!, performance.now());
+    expect(uplink.framesOutsideUtterance).toBe(1);
+    // The tail timer was cleared: no second activityEnd.
+    expect(upstream.calls.filter((call) => call === 'end')).toHaveLength(1);
+    uplink.handleFrame(uplinkFrames(7, 1, 20)[0]!, performance.now());
+    expect(uplink.utteranceId).toBe(7);
+    expect(upstream.calls.slice(-2)).toEqual(['start', 'audio']);
   });
 
   it('rejects bad frames with their codes and opens an utterance from its Start frame', () => {

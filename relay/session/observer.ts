@@ -1,6 +1,7 @@
 // Domain events a session emits for persistence (a SessionStore adapter implements this) and analytics.
 // Observers run synchronously on the session's path: keep them cheap and queue any I/O.
 import type { Speaker } from '../../shared/protocol.js';
+import type { CoachFeedback, ScenePhase } from '../../shared/stage.js';
 import type { UpstreamUsage } from '../live/upstream.js';
 import type { UplinkCounters } from './uplink-stats.js';
 
@@ -12,6 +13,8 @@ export interface SessionStartedEvent {
   ownerId?: string;
   upstream: 'gemini' | 'emulator';
   startedAt: Date;
+  /** The scene's phase at the start (relay/stage/phases.ts). */
+  phase?: ScenePhase;
 }
 
 export interface TurnStartedEvent {
@@ -26,6 +29,8 @@ export interface TurnEndedEvent extends TurnStartedEvent {
   endedAt: Date;
   text: string;
   interrupted: boolean;
+  /** Player turns: the utterance was cut by a connection drop and cancelled upstream (then also interrupted). */
+  cancelled?: boolean;
   /** Partner turns: end of the player's speech (utterance.end) → first partner frame sent, in ms. */
   responseLatencyMs?: number;
   /** Partner turns: audio frames sent for this turn. */
@@ -68,5 +73,9 @@ export interface SessionObserver {
   onSessionResumed?(sessionId: string): void;
   /** The latest Live resumption handle; persist it so another relay instance can resume the upstream. */
   onResumptionHandle?(sessionId: string, handle: string): void;
+  /** The scene moved to another phase (support → fallible → closing → ended). */
+  onScenePhase?(sessionId: string, phase: ScenePhase): void;
+  /** The coach's report (or its fallback) after the scene; arrives before onSessionEnded. */
+  onCoachReport?(sessionId: string, report: CoachFeedback): void;
   onSessionEnded?(event: SessionEndedEvent): void;
 }

@@ -98,6 +98,20 @@ export class PartnerDownlink {
     return turn;
   }
 
+  /**
+   * Drops the model's next reply (to a half-turn the player never finished) until the upstream ends or
+   * interrupts it; a turn in progress is cut too. `stopDiscarding` ends this early.
+   */
+  discardReply(): PartnerTurn | null {
+    const turn = this.interruptTurn(true);
+    this.discarding = true;
+    return turn;
+  }
+
+  stopDiscarding(): void {
+    this.discarding = false;
+  }
+
   private endTurn(): void {
     this.framer.clear();
     this.encoder.reset();

@@ -66,6 +66,18 @@ export class PlayerUplink {
     return true;
   }
 
+  /**
+   * Drops the open utterance (its connection went away mid-speech): activityEnd goes upstream so Live is not
+   * left mid-activity, and its late frames stay stale. Returns the cancelled utterance id, or null if none was
+   * open. The caller discards the model's reply to the half-turn.
+   */
+  cancelUtterance(): number | null {
+    const cancelled = this.activeUtteranceId;
+    if (cancelled === null) return null;
+    this.finishUtterance();
+    return cancelled;
+  }
+
   /** Stops waiting for tail frames (session ending). */
   dispose(): void {
     if (this.closing) clearTimeout(this.closing.timer);

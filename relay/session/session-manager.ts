@@ -8,16 +8,26 @@ import { type ClientMessage, parseClientMessage } from '../../shared/protocol.js
 import type { UpstreamFactory, UpstreamOptions } from '../live/upstream.js';
 import type { Logger } from '../log.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
+import type { TurnBudget } from '../stage/phases.js';
+import { StageScene } from '../stage/stage-scene.js';
 import type { ClientConnection } from './connection.js';
 import { ErrorLimiter } from './error-limiter.js';
 import type { SessionObserver } from './observer.js';
 import { ResumeTokens } from './resume-token.js';
 import { Session } from './session.js';
+import type { StageServices } from './session-stage.js';
 
 export interface SessionManagerOptions {
   upstreamKind: 'gemini' | 'emulator';
   upstreamFactory: UpstreamFactory;
-  /** Per-scene upstream options (system instruction, voice); `game` comes from hello. */
+  /** The audience's and the coach's text model; none = they fall back. */
+  stageServices?: StageServices;
+  /** Scene length and phase turns (relay/stage/phases.ts defaults when omitted). */
+  turnBudget?: Partial<TurnBudget>;
+  /**
+   * Overrides the per-scene upstream options (system instruction, voice); `game` comes from hello. Without it the
+   * partner is set up by the scene's stage: its game, suggestion and voice.
+   */
   upstreamOptionsFor?: (game: string | undefined) => UpstreamOptions;
   maxSessions: number;
   relaySecret: string;
@@ -139,13 +149,22 @@ export class SessionManager {
     if (this.sessions.size >= this.options.maxSessions) {
       return { code: 'session.limit', message: 'this relay is at its session limit; try again shortly' };
     }
+    const stage = new StageScene({
+      gameId: hello.game,
+      // Used only when it comes from the game's own lists (never free text in the prompt); else drawn.
+      suggestion: hello.suggestion,
+      partnerVoice: hello.partnerVoice,
+      budget: this.options.turnBudget,
+    });
     const session = new Session({
       sessionId: randomUUID(),
       game: gameOrDefault(hello.game).id,
+      stage,
+      stageServices: this.options.stageServices,
       ownerId: connection.userId,
       upstreamKind: this.options.upstreamKind,
       upstreamFactory: this.options.upstreamFactory,
-      upstreamOptions: this.options.upstreamOptionsFor?.(hello.game) ?? {},
+      upstreamOptions: this.options.upstreamOptionsFor?.(hello.game) ?? stage.partnerSetup(),
       issueResumeToken: (id) => this.tokens.issue(id),
       metrics: this.options.metrics,
       logger: this.options.logger,

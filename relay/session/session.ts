@@ -6,11 +6,13 @@ import { type ClientMessage, parseClientMessage, type RelayMessage } from '../..
 import type { UpstreamFactory, UpstreamOptions, UpstreamUsage } from '../live/upstream.js';
 import type { Logger } from '../log.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
+import { StageScene } from '../stage/stage-scene.js';
 import type { ClientConnection } from './connection.js';
 import { ErrorLimiter } from './error-limiter.js';
 import type { SessionObserver } from './observer.js';
 import { PartnerDownlink, type PartnerTurn } from './partner-downlink.js';
 import { PlayerUplink } from './player-uplink.js';
+import { SessionStage, type StageServices } from './session-stage.js';
 import { SessionStateMachine } from './state.js';
 import { TurnLog } from './turn-log.js';
 import { type LinkEvents, toAppError, UpstreamLink } from './upstream-link.js';
@@ -30,7 +32,16 @@ export interface SessionDeps {
   /** How long the upstream is kept for a browser that dropped, waiting for it to resume. */
   graceMs: number;
   onClosed: (session: Session) => void;
+  /** The scene's stage (game, suggestion, phases); a default one for `game` when omitted. */
+  stage?: StageScene;
+  /** The text model for the audience and the coach; without it they fall back (neutral / no review). */
+  stageServices?: StageServices;
 }
+
+/** session.ended reason when the scene used up its turn budget (the recorder counts it as completed). */
+export const SCENE_COMPLETE_REASON = 'scene complete';
+/** After the last player turn, the partner's reply may take this long before the scene closes anyway. */
+const LAST_REPLY_WAIT_MS = 15_000;
 
 export class Session {
   readonly id: string;
@@ -43,6 +54,12 @@ export class Session {
   private readonly errors = new ErrorLimiter();
   private graceTimer: NodeJS.Timeout | null = null;
   private readonly log: Logger;
+  private readonly stage: SessionStage;
+  /** The turn budget is used up: no more player audio; the scene closes when the last reply is done. */
+  private lastReplyTimer: NodeJS.Timeout | null = null;
+  private sceneOver = false;
+  /** A half-turn was cancelled (connection drop): its reply and input transcript are dropped until Live ends it. */
+  private halfTurnPending = false;
 
   constructor(private readonly deps: SessionDeps) {
     this.id = deps.sessionId;
@@ -80,7 +97,25 @@ export class Session {
       this.log,
       (message) => this.send(message),
       (latencyMs) => deps.metrics.response.record(latencyMs),
+      {
+        onLine: (line) => this.stage.addLine(line),
+        onExchange: (exchange) => {
+          if (this.state === 'live') this.stage.exchangeDone(exchange.playerText, exchange.partnerText);
+        },
+      },
     );
+    this.stage = new SessionStage({
+      scene: deps.stage ?? new StageScene({ gameId: deps.game }),
+      services: deps.stageServices,
+      send: (message) => this.send(message),
+      sendUpstream: (turns) => {
+        const upstream = this.link.current;
+        upstream?.sendClientContent(turns, false);
+        return upstream !== null;
+      },
+      onPhase: (phase) => this.notify((o) => o.onScenePhase?.(this.id, phase)),
+      logger: this.log,
+    });
     this.lifecycle.onTransition((to, from) => this.log.debug('session state', { from, to }));
   }
 
@@ -113,9 +148,11 @@ export class Session {
         ownerId: this.deps.ownerId,
         upstream: this.deps.upstreamKind,
         startedAt: new Date(),
+        phase: this.stage.phase,
       }),
     );
     this.sendWelcome(false);
+    this.stage.sendIntro();
   }
 
   /** Binds a browser connection (a new scene, or a resume after a drop); any previous one is closed. */
@@ -134,20 +171,46 @@ export class Session {
 
   /** Ends the scene: the browser hears why, the upstream closes, observers get the summary. */
   end(reason: string, error?: { code: ErrorCode; message: string }): void {
-    if (this.state === 'closed' || this.state === 'draining') return;
+    if (!this.beginDraining()) return;
+    if (error) this.sendError(error.code, error.message, true);
+    this.send({ type: 'session.ended', reason });
+    this.close(reason);
+  }
+
+  /**
+   * The scene itself is over (the player ended it, or its turn budget ran out): the MC's outro, then the coach's
+   * report (bounded wait) BEFORE session.ended, since the browser closes its transport on session.ended.
+   */
+  async finishScene(reason: string): Promise<void> {
+    if (this.state !== 'live') {
+      this.end(reason);
+      return;
+    }
+    this.beginDraining();
+    const report = await this.stage.finish();
+    this.notify((o) => o.onCoachReport?.(this.id, report));
+    this.send({ type: 'coach.report', report });
+    this.send({ type: 'session.ended', reason });
+    this.close(reason);
+  }
+
+  /** Stops the scene's audio both ways and the upstream; false when it was already ending. */
+  private beginDraining(): boolean {
+    if (this.state === 'closed' || this.state === 'draining') return false;
     this.lifecycle.transition('draining');
+    if (this.lastReplyTimer) clearTimeout(this.lastReplyTimer);
     this.uplink.dispose();
     this.downlink.interruptTurn(false);
     this.turns.finalizeAll(false, true);
-    if (error) this.sendError(error.code, error.message, true);
-    this.send({ type: 'session.ended', reason });
     this.link.close();
-    this.close(reason);
+    return true;
   }
 
   private close(reason: string): void {
     if (!this.lifecycle.transition('closed')) return;
     if (this.graceTimer) clearTimeout(this.graceTimer);
+    if (this.lastReplyTimer) clearTimeout(this.lastReplyTimer);
+    this.stage.dispose();
     this.deps.metrics.counters.sessionsEnded++;
     this.connection?.close(reason);
     this.notify((o) =>
@@ -176,7 +239,16 @@ export class Session {
       return;
     }
     // Keep the upstream for a while: a browser that dropped comes back with its resume token.
-    this.downlink.interruptTurn(true);
+    const cancelled = this.uplink.cancelUtterance();
+    if (cancelled === null) {
+      this.downlink.interruptTurn(true);
+    } else {
+      // The player never finished that line: Live got activityEnd (not left mid-activity), and whatever it
+      // answers to the half-turn is dropped, so the resumed scene does not open with a reply to half a sentence.
+      this.turns.playerCancelled(cancelled);
+      this.downlink.discardReply();
+      this.halfTurnPending = true;
+    }
     this.log.info('connection lost, waiting for resume', { reason, graceMs: this.deps.graceMs });
     this.graceTimer = setTimeout(() => this.end('connection lost'), this.deps.graceMs);
   }
@@ -208,11 +280,16 @@ export class Session {
         this.reject('message.invalid', 'hello was already received on this connection');
         return;
       case 'utterance.start':
+        if (this.sceneOver) return;
         if (this.uplink.startUtterance(message.utteranceId)) this.turns.playerStarted(message.utteranceId);
         return;
       case 'utterance.end':
-        if (this.uplink.endUtterance(message.utteranceId, message.frameCount))
-          this.turns.playerEnded(message.utteranceId);
+        if (!this.uplink.endUtterance(message.utteranceId, message.frameCount)) return;
+        this.turns.playerEnded(message.utteranceId);
+        // Live interrupted any reply to a cancelled half-turn at this utterance's activityStart: what comes
+        // after this utterance's end is the answer to it.
+        if (this.halfTurnPending) this.stopDiscardingHalfTurn();
+        if (this.stage.playerTurnEnded()) this.awaitLastReply();
         return;
       case 'barge-in':
         if (this.downlink.currentTurn?.turnId === message.turnId) this.cutPartnerTurn(true);
@@ -232,13 +309,23 @@ export class Session {
         this.send({ type: 'pong', t: message.t });
         return;
       case 'scene.end':
-        this.end('scene ended by the player');
+        void this.finishScene('scene ended by the player');
         return;
     }
   }
 
+  private awaitLastReply(): void {
+    this.sceneOver = true;
+    this.lastReplyTimer = setTimeout(() => void this.finishScene(SCENE_COMPLETE_REASON), LAST_REPLY_WAIT_MS);
+  }
+
+  private stopDiscardingHalfTurn(): void {
+    this.halfTurnPending = false;
+    this.downlink.stopDiscarding();
+  }
+
   private handleAudio(bytes: Uint8Array, arrivalMs: number): void {
-    if (this.state !== 'live') return;
+    if (this.state !== 'live' || this.sceneOver) return;
     this.deps.metrics.counters.uplinkFrames++;
     const result = this.uplink.handleFrame(bytes, arrivalMs);
     if (!result.ok) {
@@ -257,7 +344,9 @@ export class Session {
       onAudio: (pcm, receivedAtMs) => {
         if (this.state === 'live') this.downlink.pushAudio(pcm, receivedAtMs);
       },
-      onInputTranscript: (text) => this.turns.playerText(text),
+      onInputTranscript: (text) => {
+        if (!this.halfTurnPending) this.turns.playerText(text);
+      },
       onOutputTranscript: (text) => {
         const turn = this.state === 'live' ? this.downlink.ensureTurn() : null;
         if (turn) this.turns.partnerText(turn.turnId, text);
@@ -265,9 +354,14 @@ export class Session {
       onTurnComplete: () => {
         const turn = this.downlink.finishTurn();
         if (turn) this.send({ type: 'partner.end', turnId: turn.turnId, interrupted: false });
+        this.halfTurnPending = false;
         this.turns.finalizeAll(false);
+        if (this.sceneOver && this.state === 'live') void this.finishScene(SCENE_COMPLETE_REASON);
       },
-      onInterrupted: () => this.cutPartnerTurn(false),
+      onInterrupted: () => {
+        this.halfTurnPending = false;
+        this.cutPartnerTurn(false);
+      },
       onUsage: (usage: UpstreamUsage) => this.notify((o) => o.onUsage?.({ sessionId: this.id, usage, at: new Date() })),
     };
   }
@@ -296,6 +390,7 @@ export class Session {
       upstream: this.deps.upstreamKind,
       resumed,
     });
+    this.stage.sendState();
   }
 
   private send(message: RelayMessage): void {
@@ -323,6 +418,8 @@ export class Session {
 
   /** Relay shutdown: tell the browser to reconnect elsewhere, then end. */
   drain(): void {
+    // A scene waiting for its coach gets the fallback at once and ends.
+    this.stage.dispose();
     this.end('relay.draining', {
       code: 'relay.draining',
       message: 'this relay is shutting down; reconnect to continue',

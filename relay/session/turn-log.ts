@@ -23,6 +23,13 @@ interface PartnerRecord extends OpenTurn {
   answering: PlayerTurn | null;
 }
 
+export interface TurnHooks {
+  /** A finished line of the scene (a cancelled half-turn is not one), for the coach's transcript. */
+  onLine?(line: { speaker: 'player' | 'partner'; text: string }): void;
+  /** A partner turn ended that answered a player turn: one exchange, for the audience. */
+  onExchange?(exchange: { playerText: string; partnerText: string; interrupted: boolean }): void;
+}
+
 export class TurnLog {
   private player: PlayerTurn | null = null;
   private partner: PartnerRecord | null = null;
@@ -34,6 +41,7 @@ export class TurnLog {
     private readonly log: Logger,
     private readonly send: (message: RelayMessage) => void,
     private readonly onResponseLatency: (latencyMs: number) => void = () => {},
+    private readonly hooks: TurnHooks = {},
   ) {}
 
   hasPlayerTurn(utteranceId: number): boolean {
@@ -57,6 +65,16 @@ export class TurnLog {
     if (this.player?.turnId !== utteranceId) return;
     this.player.endedAt = new Date();
     this.player.speechEndedAtMs = performance.now();
+  }
+
+  /**
+   * The player's utterance was cut by a connection drop and cancelled upstream: its turn ends now, stored as
+   * interrupted + cancelled, and nothing that arrives later (transcript, reply) is attributed to it.
+   */
+  playerCancelled(utteranceId: number): void {
+    if (this.player?.turnId !== utteranceId) return;
+    this.player.endedAt = new Date();
+    this.finalizePlayer(true);
   }
 
   playerText(text: string): void {
@@ -117,12 +135,13 @@ export class TurnLog {
     if (player && this.player === player) this.finalizePlayer();
   }
 
-  private finalizePlayer(): void {
+  private finalizePlayer(cancelled = false): void {
     const turn = this.player;
     if (!turn) return;
     this.player = null;
     if (turn.text)
       this.send({ type: 'transcript', speaker: 'player', streamId: turn.turnId, text: clip(turn.text), final: true });
+    if (turn.text && !cancelled) this.hooks.onLine?.({ speaker: 'player', text: turn.text });
     this.ended({
       sessionId: this.sessionId,
       speaker: 'player',
@@ -130,7 +149,8 @@ export class TurnLog {
       startedAt: turn.startedAt,
       endedAt: turn.endedAt ?? new Date(),
       text: turn.text,
-      interrupted: false,
+      interrupted: cancelled,
+      ...(cancelled ? { cancelled } : {}),
     });
   }
 
@@ -145,6 +165,10 @@ export class TurnLog {
       text: clip(record.text),
       final: true,
     });
+    if (record.text) this.hooks.onLine?.({ speaker: 'partner', text: record.text });
+    if (record.answering) {
+      this.hooks.onExchange?.({ playerText: record.answering.text, partnerText: record.text, interrupted });
+    }
     const speechEndedAtMs = record.answering?.speechEndedAtMs ?? null;
     const firstFrameAtMs = record.turn.firstFrameAtMs;
     const event: TurnEndedEvent = {

@@ -17,13 +17,25 @@ import {
   startScene,
   type TurnBudget,
 } from './phases.js';
-import { drawSuggestion, randomSeed, rerollSuggestion, type Suggestion, type SuggestionField } from './suggestion.js';
+import {
+  drawSuggestion,
+  isCatalogSuggestion,
+  randomSeed,
+  rerollSuggestion,
+  type Suggestion,
+  type SuggestionField,
+} from './suggestion.js';
 
 export interface StageSceneSetup {
   /** From `hello.game`; unknown or missing → the default game. */
   gameId?: string;
   /** Suggestion seed; random when omitted. */
   seed?: number;
+  /**
+   * The client's suggestion (hello.suggestion). Used only when every field comes from the game's own lists:
+   * free text from a client must never reach the partner's instructions. Otherwise one is drawn.
+   */
+  suggestion?: Suggestion;
   budget?: Partial<TurnBudget>;
   partnerVoice?: string;
   mcVoice?: string;
@@ -33,6 +45,8 @@ export interface PhaseUpdate {
   phase: ScenePhase;
   /** Send upstream (session.sendClientContent) when set: the partner's note for the new phase. */
   stageDirection: LiveSendClientContentParameters | null;
+  /** The same note as plain text (for Upstream.sendClientContent). */
+  stageDirectionText: string | null;
   /** The scene just ended: let the in-flight reply finish, stop forwarding player audio, play the outro. */
   ended: boolean;
 }
@@ -46,7 +60,10 @@ export class StageScene {
 
   constructor(setup: StageSceneSetup = {}) {
     this.game = gameOrDefault(setup.gameId);
-    this.currentSuggestion = drawSuggestion(this.game, setup.seed ?? randomSeed());
+    this.currentSuggestion =
+      setup.suggestion && isCatalogSuggestion(this.game, setup.suggestion)
+        ? setup.suggestion
+        : drawSuggestion(this.game, setup.seed ?? randomSeed());
     this.scene = startScene(setup.budget);
     this.partnerVoice = setup.partnerVoice ?? DEFAULT_PARTNER_VOICE;
     this.mcVoice = setup.mcVoice ?? DEFAULT_MC_VOICE;
@@ -105,11 +122,13 @@ export class StageScene {
 
   private apply(step: SceneStep): PhaseUpdate {
     this.scene = step.state;
-    const text = step.change ? stageDirection(this.game, step.change, this.scene.budget) : null;
+    const note = step.change ? stageDirection(this.game, step.change, this.scene.budget) : null;
+    // No note at the end: the closing phase already asked for a button, and the session stops the scene.
+    const text = note && step.change?.to !== 'ended' ? note : null;
     return {
       phase: this.scene.phase,
-      // No note at the end: the closing phase already asked for a button, and the session stops the scene.
-      stageDirection: text && step.change?.to !== 'ended' ? stageDirectionContent(text) : null,
+      stageDirection: text ? stageDirectionContent(text) : null,
+      stageDirectionText: text,
       ended: step.change?.to === 'ended',
     };
   }

@@ -87,6 +87,7 @@ describe('FirestoreSessionStore on the emulator', () => {
       usage: { ...usage, estimatedCostUsd: estimateCostUsd(usage, priceFor('gemini-live-2.5-flash-preview')) },
       quality: { framesReceived: 1_500, framesLost: 3, jitterP95Ms: 18, reconnects: 1 },
       latency: { p50Ms: 420, p95Ms: 610 },
+      coach: null,
     });
     // 12k in-audio at $3/M + 9k out-audio at $12/M + 800 text at $0.5/M
     expect(session?.usage.estimatedCostUsd).toBeCloseTo(0.036 + 0.108 + 0.0004, 6);
@@ -180,6 +181,22 @@ describe('FirestoreSessionStore on the emulator', () => {
     expect(session?.latency).toEqual({ p50Ms: 410, p95Ms: 880 });
     expect(session?.phase).toBe('scene');
     expect(session?.ownerId).toBe('u-groups');
+    expect(session?.coach).toBeNull();
+  });
+
+  it('stores the coach report and reads it back as the shared schema', async () => {
+    const store = newStore();
+    const { id } = store.createSession({ ownerId: 'u-coach', game: 'g', model: 'm' });
+    const coach = {
+      source: 'model' as const,
+      summary: 'Committed, specific scene.',
+      strengths: [{ point: 'Named the place', quote: 'Welcome to the bakery' }],
+      tryNext: ['Heighten the first offer.'],
+      principles: [{ principle: 'specificity' as const, score: 4, note: 'Concrete details.' }],
+    };
+    store.updateSession(id, { coach });
+    expect(await store.flush(5_000)).toBe(true);
+    expect((await store.getSession(id))?.coach).toEqual(coach);
   });
 
   it('returns null for an unknown session', async () => {

@@ -94,6 +94,7 @@ export class FirestoreSessionStore implements SessionStore {
         usage: { inputAudioTokens: 0, outputAudioTokens: 0, textTokens: 0, estimatedCostUsd: 0 },
         quality: { framesReceived: 0, framesLost: 0, jitterP95Ms: 0, reconnects: 0 },
         latency: null,
+        coach: null,
       }),
     );
     return { id };
@@ -169,6 +170,8 @@ export class FirestoreSessionStore implements SessionStore {
     if (patch.status !== undefined) fields.status = patch.status;
     if (patch.quality) fields.quality = { ...patch.quality };
     if (patch.latency) fields.latency = { ...patch.latency };
+    // A plain JSON copy: Firestore refuses undefined fields (and zod output may carry optional ones).
+    if (patch.coach) fields.coach = JSON.parse(JSON.stringify(patch.coach)) as unknown;
     if (patch.usage) {
       const price = priceFor(this.liveSession(sessionId).model, this.options.prices);
       fields.usage = { ...patch.usage, estimatedCostUsd: estimateCostUsd(patch.usage, price) };

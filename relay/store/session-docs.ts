@@ -1,6 +1,7 @@
 // Firestore document shapes for sessions/{id} and sessions/{id}/turns/{seq}, and the queued write that carries them.
 import { Timestamp } from '@google-cloud/firestore';
 import { z } from 'zod';
+import { CoachFeedback } from '../../shared/stage.js';
 import type { StoredSession, StoredTurn, TurnRecord } from './session-store.js';
 import { SESSION_STATUSES, SPEAKERS } from './session-store.js';
 import type { QueuedWrite } from './write-queue.js';
@@ -97,6 +98,11 @@ const sessionDocSchema = z.object({
     .object({ framesReceived: count, framesLost: count, jitterP95Ms: count, reconnects: count })
     .default({ framesReceived: 0, framesLost: 0, jitterP95Ms: 0, reconnects: 0 }),
   latency: z.object({ p50Ms: count, p95Ms: count }).nullable().default(null),
+  // A report that no longer parses (an older shape) reads as none rather than hiding the whole session.
+  coach: z
+    .unknown()
+    .optional()
+    .transform((value) => CoachFeedback.safeParse(value).data ?? null),
 });
 
 const turnDocSchema = z.object({

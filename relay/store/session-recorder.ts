@@ -2,6 +2,8 @@
 // keeps running usage totals and latency percentiles, so the store only ever gets absolute values.
 // A partner turn learns two facts after it ended (the browser's playback latency, Live's usage report): the
 // recorder then writes the same turn again under the same seq, which the store treats as an idempotent overwrite.
+
+import type { CoachFeedback } from '../../shared/stage.js';
 import type {
   PlaybackStartedEvent,
   SessionEndedEvent,
@@ -14,7 +16,7 @@ import type {
 import type { SessionStatus, SessionStore, TurnRecord, UsageTotals } from './session-store.js';
 
 /** The reason relay/session/session.ts gives when the player ends the scene; anything else is abandoned. */
-export const DEFAULT_COMPLETED_REASONS: readonly string[] = ['scene ended by the player'];
+export const DEFAULT_COMPLETED_REASONS: readonly string[] = ['scene ended by the player', 'scene complete'];
 export const UNKNOWN_OWNER_ID = 'unknown';
 
 export interface SessionRecorderOptions {
@@ -84,7 +86,16 @@ export class SessionRecorder implements SessionObserver {
       game: event.game ?? 'unknown',
       model: this.options.model,
       createdAt: event.startedAt,
+      ...(event.phase ? { phase: event.phase } : {}),
     });
+  }
+
+  onScenePhase(sessionId: string, phase: string): void {
+    if (this.sessions.has(sessionId)) this.store.updateSession(sessionId, { phase });
+  }
+
+  onCoachReport(sessionId: string, report: CoachFeedback): void {
+    if (this.sessions.has(sessionId)) this.store.updateSession(sessionId, { coach: report });
   }
 
   onTurnStarted(event: TurnStartedEvent): void {

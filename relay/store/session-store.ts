@@ -1,6 +1,8 @@
 // What a relay session persists. The relay calls the write methods on the audio path: they only enqueue and
 // never throw for Firestore trouble; reads are async and may fail (the HTTP API turns that into a 503).
 
+import type { CoachFeedback } from '../../shared/stage.js';
+
 export const SESSION_STATUSES = ['active', 'completed', 'abandoned'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
@@ -45,6 +47,8 @@ export interface SessionPatch {
   usage?: UsageTotals;
   quality?: AudioQuality;
   latency?: LatencySummary;
+  /** The coach's report after the scene (or its fallback). */
+  coach?: CoachFeedback;
 }
 
 export interface TurnRecord {
@@ -80,6 +84,8 @@ export interface StoredSession {
   usage: UsageTotals & { estimatedCostUsd: number };
   quality: AudioQuality;
   latency: LatencySummary | null;
+  /** Null until the coach wrote a report (and for documents written before there was a coach). */
+  coach: CoachFeedback | null;
 }
 
 export interface SessionStore {

@@ -70,8 +70,12 @@ async function exchange(client: RtcTestClient, utteranceId: number): Promise<num
   return start.turnId;
 }
 
+// The scene's own lines (the MC's intro and outro are stage lines, not stored turns).
 const finals = (client: RtcTestClient) =>
-  client.messages.filter((m): m is Of<'transcript'> => m.type === 'transcript' && m.final);
+  client.messages.filter(
+    (m): m is Of<'transcript'> =>
+      m.type === 'transcript' && m.final && (m.speaker === 'player' || m.speaker === 'partner'),
+  );
 
 describe('a scene saved to Firestore', () => {
   it('stores every turn in order, owned by the cookie’s user, and shows it to that user only', async () => {

@@ -111,8 +111,10 @@ describe('relay process', () => {
       client.close();
     }
 
+    // The scene's own lines (the MC's intro is a stage line, not a stored turn).
     const shown = client.messages.filter(
-      (m): m is Extract<RelayMessage, { type: 'transcript' }> => m.type === 'transcript' && m.final,
+      (m): m is Extract<RelayMessage, { type: 'transcript' }> =>
+        m.type === 'transcript' && m.final && m.speaker !== 'mc',
     );
     // Two exchanges: both player lines and both replies (the second cut short by the shutdown).
     expect(shown.map((m) => m.speaker)).toEqual(['player', 'partner', 'player', 'partner']);
