@@ -32,6 +32,7 @@ export interface ImprovProbe {
   utterancesSent: number;
   partnerTurnsHeard: number;
   bargeIns: number;
+  partnerSpeaking: boolean;
   lastVoiceToVoiceMs: number | null;
 }
 

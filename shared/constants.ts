@@ -24,7 +24,9 @@ export const AUDIO_CHANNEL_LABEL = 'audio';
 export const CONTROL_CHANNEL_LABEL = 'control';
 
 /** Client VAD tuning (vad-web 0.0.31 takes milliseconds). */
-export const VAD_REDEMPTION_MS = 400; // end-of-speech hangover: added to every reply's latency
+// End-of-speech hangover: added to every reply's latency. 500 ms bridges the ~400 ms pauses people
+// leave between sentences of one turn (the fixtures have one); 400 split such a turn on some runs.
+export const VAD_REDEMPTION_MS = 500;
 export const VAD_PRE_SPEECH_PAD_MS = 300; // pre-roll so the first syllable survives
 export const VAD_MIN_SPEECH_MS = 160; // shorter blips are misfires and never leave the browser
 
