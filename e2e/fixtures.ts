@@ -112,11 +112,19 @@ export async function voiceToVoiceSplits(page: Page, wavName: string): Promise<V
   const captureStart = timeline.captureStartedAtMs;
   if (captureStart === null) return [];
   const splits: VoiceToVoiceSplit[] = [];
-  timeline.utterances.forEach((utterance, index) => {
-    const span = speech[index];
-    const turn = timeline.partnerTurns.find((t) => t.answersUtteranceId === utterance.utteranceId);
-    if (!span || !turn || turn.audibleAtMs === null || utterance.endSentAtMs === null) return;
-    const wavEndAtMs = captureStart + span[1] * 1000;
+  // Utterances map to the manifest's lines by capture time (a line the VAD split has two); the reply
+  // that was heard answers the line's last utterance.
+  const PRE_ROLL_SLACK_MS = 1_000;
+  speech.forEach(([startS, endS], index) => {
+    const inLine = timeline.utterances.filter((utterance) => {
+      if (utterance.firstFrameCapturedAtMs === null) return false;
+      const atMs = utterance.firstFrameCapturedAtMs - captureStart;
+      return atMs >= startS * 1000 - PRE_ROLL_SLACK_MS && atMs <= endS * 1000;
+    });
+    const utterance = inLine.at(-1);
+    const turn = timeline.partnerTurns.find((t) => t.answersUtteranceId === utterance?.utteranceId);
+    if (!utterance || !turn || turn.audibleAtMs === null || utterance.endSentAtMs === null) return;
+    const wavEndAtMs = captureStart + endS * 1000;
     splits.push({
       utterance: index + 1,
       totalMs: Math.round(turn.audibleAtMs - wavEndAtMs),

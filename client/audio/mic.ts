@@ -36,7 +36,7 @@ export interface MicEvents {
   onUtteranceEnd(utteranceId: number, frameCount: number): void;
   /** Mic level 0..1 for the UI meter, ~20 times a second. */
   onLevel(level: number): void;
-  /** Once: the first microphone sample was captured at `atMs` (performance.now() clock, like frame timestamps). */
+  /** Once: the microphone stream opened at `atMs` (performance.now() clock, like frame timestamps). */
   onCaptureStarted?(atMs: number): void;
 }
 
@@ -107,6 +107,9 @@ export async function startMic(events: MicEvents, options: { assetBaseUrl?: stri
   const cleanups: Array<() => unknown> = [() => detector.close()];
   try {
     const stream = await openMicStream();
+    // The device starts capturing when its stream opens (a fake device starts its file then), even
+    // though our tap joins a little later.
+    events.onCaptureStarted?.(performance.now());
     cleanups.push(() => {
       for (const track of stream.getTracks()) track.stop();
     });
@@ -148,14 +151,9 @@ export async function startMic(events: MicEvents, options: { assetBaseUrl?: stri
       processorOptions: { samplesPerChunk: UPLINK_SAMPLES_PER_FRAME },
     });
     const meter = new LevelMeter(LEVEL_WINDOW_SAMPLES);
-    let captureStarted = false;
     tap.port.onmessage = (event: MessageEvent<CaptureChunkMessage>) => {
       const { startFrame, samples } = event.data;
       const captureMs = (startFrame / context.sampleRate) * 1000;
-      if (!captureStarted) {
-        captureStarted = true;
-        events.onCaptureStarted?.(captureMs + (performance.now() - context.currentTime * 1000));
-      }
       for (const level of meter.push(samples)) events.onLevel(level);
       detector.pushSamples(samples, captureMs);
       encoder.encode(samples, captureMs);
