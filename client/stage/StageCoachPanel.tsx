@@ -1,17 +1,30 @@
 // After "End scene": the coach's notes on the stage as soon as coach.report arrives, with a link to keep them.
-import { useId } from 'react';
+import { useEffect, useId } from 'react';
 import type { CoachFeedback } from '../../shared/stage.js';
 import { Link } from '../app/Link.js';
 import { hrefFor } from '../app/routes.js';
-import { useAppStore, useStage } from '../ui/app-context.js';
+import { useAppStore, useStage, useStageStore } from '../ui/app-context.js';
 import { CoachReportView } from './CoachReportView.js';
+import { waitForStoredCoach } from './stored-coach.js';
 
 export function StageCoachPanel() {
   const coach = useStage((s) => s.coach);
   const phase = useAppStore('scene', (s) => s.phase);
   const sessionId = useAppStore('scene', (s) => s.sessionId);
   const headingId = useId();
+  const stage = useStageStore();
   const shown = coach !== null && phase === 'idle';
+
+  // The scene ended without the report arriving live: read it from the stored session instead.
+  const waitingForStored = coach === null && phase === 'idle' && sessionId !== null;
+  useEffect(() => {
+    if (!waitingForStored || !sessionId) return;
+    const abort = new AbortController();
+    void waitForStoredCoach(sessionId, { signal: abort.signal }).then((stored) => {
+      if (stored && !abort.signal.aborted && stage.getState().coach === null) stage.setState({ coach: stored });
+    });
+    return () => abort.abort();
+  }, [waitingForStored, sessionId, stage]);
   return (
     <>
       {/* Always rendered, so screen readers hear when the notes arrive. */}
