@@ -5,6 +5,7 @@ import { RtcTestClient } from '../relay/test/rtc-client.js';
 import { HEARTBEAT_INTERVAL_MS, OPUS_FRAME_MS } from '../shared/constants.js';
 import { FRAME_HEADER_BYTES } from '../shared/frame.js';
 import type { RelayMessage } from '../shared/protocol.js';
+import { mulberry32 } from '../shared/stage.js';
 import type { SpeechClip } from './audio.js';
 
 export interface SessionStats {
@@ -36,18 +37,6 @@ export interface SessionPlan {
   maxTurns: number;
 }
 
-/** Small seeded PRNG (mulberry32): reproducible pauses per session index. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function emptyStats(): SessionStats {
@@ -69,7 +58,7 @@ export function emptyStats(): SessionStats {
 
 export async function runSession(plan: SessionPlan): Promise<SessionStats> {
   const stats = emptyStats();
-  const random = prng(plan.index + 1);
+  const random = mulberry32(plan.index + 1);
   let client: RtcTestClient;
   try {
     client = await RtcTestClient.connect(plan.relayUrl, { bindAddress: '127.0.0.1', connectTimeoutMs: 20_000 });

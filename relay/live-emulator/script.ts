@@ -1,5 +1,6 @@
 // The emulator's scene partner: scripted "Yes, and…" lines picked by a seeded PRNG, so a test with a
 // given seed hears the same lines in the same order on every run.
+import { mulberry32 } from '../../shared/stage.js';
 
 export const IMPROV_LINES: readonly string[] = [
   'Yes, and the dragon in the basement is finally paying rent.',
@@ -28,17 +29,8 @@ export const IMPROV_LINES: readonly string[] = [
   'Yes, and let us open the mystery box before the llamas arrive.',
 ];
 
-/** mulberry32: tiny, fast, and good enough to shuffle scripted lines deterministically. */
-export function createSeededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the project's one seeded PRNG): shuffles scripted lines deterministically. */
+export const createSeededRandom = mulberry32;
 
 /**
  * Picks the line for a turn from (seed, turn index) alone, so a resumed session continues the same
