@@ -5,12 +5,17 @@ import type { ClientConnection } from '../session/connection.js';
 import { LossyAudioChannel } from './lossy-channel.js';
 import type { PeerChannels, RelayPeer } from './peer.js';
 
+/** Upper bound on how long a closing connection waits for its last control messages to leave. */
+const CLOSE_FLUSH_MAX_MS = 500;
+const FLUSH_POLL_MS = 20;
+
 export class RtcClientConnection implements ClientConnection {
   readonly kind = 'webrtc' as const;
   readonly id: string;
   private readonly audio: LossyAudioChannel;
   private controlListener: ((raw: string | Uint8Array) => void) | null = null;
   private audioListener: ((frame: Uint8Array) => void) | null = null;
+  private closing = false;
 
   constructor(
     private readonly peer: RelayPeer,
@@ -73,8 +78,22 @@ export class RtcClientConnection implements ClientConnection {
     this.peer.onClose(listener);
   }
 
+  /**
+   * Closing the peer at once can drop control messages still queued in SCTP — the `error`, `coach.report`
+   * and `session.ended` a session sends just before it closes. So the peer closes once `control` has
+   * drained (checked every FLUSH_POLL_MS, at least one check), or after CLOSE_FLUSH_MAX_MS at the most.
+   */
   close(reason: string): void {
-    this.peer.close(reason);
+    if (this.closing || this.peer.isClosed) return;
+    this.closing = true;
+    const startedAtMs = performance.now();
+    const timer = setInterval(() => {
+      const drained = !this.channels.control.isOpen() || this.channels.control.bufferedAmount() === 0;
+      if (drained || performance.now() - startedAtMs >= CLOSE_FLUSH_MAX_MS) {
+        clearInterval(timer);
+        this.peer.close(reason);
+      }
+    }, FLUSH_POLL_MS);
   }
 }
 

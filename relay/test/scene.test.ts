@@ -120,7 +120,8 @@ describe('a scene over WebRTC', () => {
       const end = await third.waitForMessage(isType('partner.end'), 15_000);
       expect(end.interrupted).toBe(false);
       third.send({ type: 'scene.end' });
-      await third.waitForMessage(isType('session.ended'));
+      // scene.end lets the audience finish and the coach review first (each bounded; the coach by 12 s).
+      await third.waitForMessage(isType('session.ended'), 20_000);
     } finally {
       third.close();
     }

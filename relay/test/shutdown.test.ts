@@ -105,7 +105,8 @@ describe('relay process', () => {
       await client.waitForMessage((m) => m.type === 'partner.start' && m.turnId !== first.turnId, 15_000);
       await client.waitForFrame((f) => f.streamId !== first.turnId, 5_000);
       child!.kill('SIGTERM');
-      await client.waitForMessage((m) => m.type === 'session.ended', 5_000);
+      // Within Cloud Run's 10 s SIGTERM window, with room for the process to save and exit after it.
+      await client.waitForMessage((m) => m.type === 'session.ended', 8_000);
       expect(await relay.exited).toBe(0);
     } finally {
       client.close();
