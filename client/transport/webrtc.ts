@@ -143,21 +143,42 @@ export class WebRtcTransport extends ChannelTransport {
     };
   }
 
+  /**
+   * Nothing reaches our listeners after this; the wire itself closes once `control` has flushed, so the
+   * last message sent (`scene.end`) is not lost with the peer — at most CLOSE_FLUSH_MAX_MS later.
+   */
   protected teardown(): void {
     const { audio, control, peer } = { audio: this.#audio, control: this.#control, peer: this.#peer };
     for (const channel of [audio, control]) {
       if (!channel) continue;
       channel.onmessage = null;
       channel.onclose = null;
-      if (channel.readyState !== 'closed') channel.close();
     }
     if (peer) {
       peer.oniceconnectionstatechange = null;
       peer.onconnectionstatechange = null;
-      if (peer.signalingState !== 'closed') peer.close();
     }
+    const closeWire = () => {
+      for (const channel of [audio, control]) if (channel && channel.readyState !== 'closed') channel.close();
+      if (peer && peer.signalingState !== 'closed') peer.close();
+    };
+    if (control?.readyState !== 'open') {
+      closeWire();
+      return;
+    }
+    const startedAtMs = performance.now();
+    const timer = setInterval(() => {
+      if (control.bufferedAmount === 0 || performance.now() - startedAtMs >= CLOSE_FLUSH_MAX_MS) {
+        clearInterval(timer);
+        closeWire();
+      }
+    }, CLOSE_FLUSH_POLL_MS);
   }
 }
+
+/** Upper bound on how long a closing transport waits for its last control message to leave. */
+const CLOSE_FLUSH_MAX_MS = 500;
+const CLOSE_FLUSH_POLL_MS = 20;
 
 function channelOpen(channel: RTCDataChannel, signal: AbortSignal): Promise<void> {
   if (channel.readyState === 'open') return Promise.resolve();
