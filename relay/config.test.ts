@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIVE_MODEL, loadConfig, upstreamKind } from './config.js';
+import { DEFAULT_LIVE_MODEL, DEFAULT_WS_KEEPALIVE_MS, loadConfig, upstreamKind } from './config.js';
 
 describe('loadConfig', () => {
   it('has production defaults with an empty environment', () => {
@@ -13,6 +13,8 @@ describe('loadConfig', () => {
     expect(config.staticDir).toBe('dist');
     expect(config.relaySecret).toMatch(/^[0-9a-f]{64}$/);
     expect(upstreamKind(config)).toBe('emulator');
+    expect(config.turn).toBeUndefined();
+    expect(config.wsKeepaliveMs).toBe(DEFAULT_WS_KEEPALIVE_MS);
   });
 
   it('reads the environment', () => {
@@ -42,5 +44,34 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ MAX_SESSIONS: '0' })).toThrow(/MAX_SESSIONS/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+
+  it('reads TURN: comma-separated URLs, the shared secret and a lifetime (one hour by default)', () => {
+    const config = loadConfig({
+      ICE_SERVERS: 'stun:stun.example.com:3478',
+      TURN_URLS: ' turn:turn.example.com:3478?transport=udp , turns:turn.example.com:5349 ',
+      TURN_SECRET: 'shh',
+    });
+    expect(config.iceServers).toEqual([{ urls: 'stun:stun.example.com:3478' }]);
+    expect(config.turn).toEqual({
+      urls: ['turn:turn.example.com:3478?transport=udp', 'turns:turn.example.com:5349'],
+      secret: 'shh',
+      ttlS: 3_600,
+    });
+    expect(loadConfig({ TURN_URLS: 'turn:t:3478', TURN_SECRET: 's', TURN_TTL_S: '600' }).turn?.ttlS).toBe(600);
+  });
+
+  it('refuses half a TURN setup or a bad TURN value at startup', () => {
+    expect(() => loadConfig({ TURN_URLS: 'turn:t:3478' })).toThrow(/TURN_URLS is set but TURN_SECRET is not/);
+    expect(() => loadConfig({ TURN_SECRET: 's' })).toThrow(/TURN_SECRET is set but TURN_URLS is not/);
+    expect(() => loadConfig({ TURN_URLS: 'stun:t:3478', TURN_SECRET: 's' })).toThrow(/"stun:t:3478".*turn:host:port/);
+    expect(() => loadConfig({ TURN_URLS: 'https://t', TURN_SECRET: 's' })).toThrow(/TURN_URLS entry/);
+    expect(() => loadConfig({ TURN_URLS: 'turn:t', TURN_SECRET: 's', TURN_TTL_S: '30' })).toThrow(/TURN_TTL_S/);
+  });
+
+  it('reads the WebSocket keepalive interval; 0 turns it off', () => {
+    expect(loadConfig({ WS_KEEPALIVE_MS: '20000' }).wsKeepaliveMs).toBe(20_000);
+    expect(loadConfig({ WS_KEEPALIVE_MS: '0' }).wsKeepaliveMs).toBe(0);
+    expect(() => loadConfig({ WS_KEEPALIVE_MS: 'often' })).toThrow(/WS_KEEPALIVE_MS/);
   });
 });

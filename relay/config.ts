@@ -1,6 +1,7 @@
 // Relay configuration, read once from the environment. `loadConfig` is pure so tests can build one from a literal.
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../shared/errors.js';
+import { DEFAULT_TURN_TTL_S, type TurnSettings } from './rtc/turn-credentials.js';
 
 export interface IceServerConfig {
   urls: string | string[];
@@ -20,6 +21,10 @@ export interface RelayConfig {
   rtcBindAddress: string | undefined;
   /** ICE servers for both sides; none by default (no STUN on loopback). */
   iceServers: IceServerConfig[];
+  /** TURN_URLS + TURN_SECRET: a TURN server with credentials minted per caller is added to iceServers. */
+  turn: TurnSettings | undefined;
+  /** WS_KEEPALIVE_MS: WebSocket ping interval (idle streams stay open through Cloud Run; a silent peer is closed). 0 = off. */
+  wsKeepaliveMs: number;
   rtcPortRangeBegin: number | undefined;
   rtcPortRangeEnd: number | undefined;
   staticDir: string;
@@ -85,6 +90,40 @@ function parseIceServers(raw: string | undefined): IceServerConfig[] {
   return value.split(',').map((url) => ({ urls: url.trim() }));
 }
 
+/** Below a minute a credential could expire between the fetch and the allocation. */
+const MIN_TURN_TTL_S = 60;
+/** Under Cloud Run's load balancer's idle cut with room to spare; browsers answer pings by themselves. */
+export const DEFAULT_WS_KEEPALIVE_MS = 25_000;
+
+/** TURN_URLS (comma-separated `turn:`/`turns:` URLs) needs TURN_SECRET, and the other way round. */
+function parseTurn(env: Env): TurnSettings | undefined {
+  const rawUrls = nonEmpty(env.TURN_URLS);
+  const secret = nonEmpty(env.TURN_SECRET);
+  if (!rawUrls && !secret) return undefined;
+  if (!secret) {
+    throw new AppError(
+      'internal',
+      "TURN_URLS is set but TURN_SECRET is not: set it to the TURN server's static-auth-secret",
+    );
+  }
+  if (!rawUrls) {
+    throw new AppError(
+      'internal',
+      'TURN_SECRET is set but TURN_URLS is not: list the TURN server, e.g. turn:turn.example.com:3478',
+    );
+  }
+  const urls = rawUrls
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url !== '');
+  for (const url of urls) {
+    if (!/^turns?:[^\s/]/.test(url)) {
+      throw new AppError('internal', `TURN_URLS entry "${url}" must look like turn:host:port or turns:host:port`);
+    }
+  }
+  return { urls, secret, ttlS: int(env, 'TURN_TTL_S', DEFAULT_TURN_TTL_S, MIN_TURN_TTL_S) };
+}
+
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env): RelayConfig {
@@ -99,6 +138,8 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     liveEmulatorUrl: nonEmpty(env.LIVE_EMULATOR_URL),
     rtcBindAddress: nonEmpty(env.RTC_BIND_ADDRESS),
     iceServers: parseIceServers(env.ICE_SERVERS),
+    turn: parseTurn(env),
+    wsKeepaliveMs: int(env, 'WS_KEEPALIVE_MS', DEFAULT_WS_KEEPALIVE_MS),
     rtcPortRangeBegin: optionalInt(env, 'RTC_PORT_RANGE_BEGIN'),
     rtcPortRangeEnd: optionalInt(env, 'RTC_PORT_RANGE_END'),
     staticDir: nonEmpty(env.STATIC_DIR) ?? 'dist',

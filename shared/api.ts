@@ -41,6 +41,10 @@ export const TurnJson = z.object({
   /** Partner turns: end of the player's speech → first partner audio; null for other speakers. */
   voiceToVoiceMs: NonNegative.nullable(),
   interrupted: z.boolean(),
+  /** Audience turns: how the room took the exchange (text = its reaction), in [-1, 1]; absent on other turns. */
+  sentiment: z.number().min(-1).max(1).optional(),
+  /** Audience turns: the room's running mood after this reaction, in [-1, 1]; absent on other turns. */
+  mood: z.number().min(-1).max(1).optional(),
 });
 export type TurnJson = z.infer<typeof TurnJson>;
 
@@ -68,3 +72,21 @@ export const SessionDetailJson = SessionSummaryJson.extend({
   coach: CoachFeedback.nullable().optional(),
 });
 export type SessionDetailJson = z.infer<typeof SessionDetailJson>;
+
+// ---- ICE servers (GET /api/rtc/ice-servers) ------------------------------
+
+/** One RTCIceServer as the relay hands it out (the same shape RTCPeerConnection takes). */
+export const IceServerJson = z.object({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+export type IceServerJson = z.infer<typeof IceServerJson>;
+
+/** The caller's ICE servers; minted TURN credentials among them stop working for new allocations after ttlS. */
+export const IceServersJson = z.object({
+  iceServers: z.array(IceServerJson),
+  /** Seconds from this reply until minted credentials expire; null when nothing in the list expires. */
+  ttlS: z.number().int().nonnegative().nullable(),
+});
+export type IceServersJson = z.infer<typeof IceServersJson>;

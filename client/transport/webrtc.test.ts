@@ -1,5 +1,6 @@
 // WebRtcTransport against a real node-datachannel answerer over loopback: the browser side runs on
 // node-datachannel's RTCPeerConnection polyfill, so signaling, SDP, ICE and SCTP are all real.
+import { createSocket } from 'node:dgram';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type DataChannel, PeerConnection } from 'node-datachannel';
@@ -8,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/constants.js';
 import { encodeFrame } from '../../shared/frame.js';
 import { type RelayMessage, RtcOfferRequest } from '../../shared/protocol.js';
+import { IceServerSource } from './ice-servers.js';
 import type { TransportState } from './transport.js';
 import { TransportError } from './transport-error.js';
 import { WebRtcTransport } from './webrtc.js';
@@ -216,5 +218,95 @@ describe('WebRtcTransport', () => {
     abort.abort();
     await expect(transport.connect(abort.signal)).rejects.toMatchObject({ code: 'transport.aborted' });
     expect(transport.state).toBe('closed');
+  });
+});
+
+/** GET /api/rtc/ice-servers as the relay serves it, with a canned reply (or a status code); counts requests. */
+async function startIceServersEndpoint(reply: { iceServers: RTCIceServer[]; ttlS: number | null } | number) {
+  let requests = 0;
+  const server = createServer((_req, res) => {
+    requests++;
+    if (typeof reply === 'number') res.writeHead(reply).end();
+    else res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(reply));
+  });
+  await new Promise<void>((resolve) => server.listen(0, LOOPBACK, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${LOOPBACK}:${port}/api/rtc/ice-servers`,
+    requests: () => requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Records each config the transport builds its peer with. node-datachannel takes TURN user info URL-encoded
+ * (our usernames carry a ':'), which its polyfill does not do; the browser takes the fields as they are. */
+function recordingPeerFactory(configs: RTCConfiguration[]) {
+  return (config: RTCConfiguration): RTCPeerConnection => {
+    configs.push(config);
+    const iceServers = (config.iceServers ?? []).map((server) => ({
+      ...server,
+      ...(server.username ? { username: encodeURIComponent(server.username) } : {}),
+      ...(typeof server.credential === 'string' ? { credential: encodeURIComponent(server.credential) } : {}),
+    }));
+    return polyfillPeer({ ...config, iceServers });
+  };
+}
+
+describe('WebRtcTransport ICE servers', () => {
+  it('fetches the relay’s ICE servers before building its peer, gathers with them, and reuses them', async () => {
+    // A TURN "server" on a loopback UDP port that only listens: the peer's Allocate must reach it.
+    const turn = createSocket('udp4');
+    const allocates: number[] = [];
+    turn.on('message', (message) => {
+      if (message.length >= 20 && message.readUInt16BE(0) === 0x0003) allocates.push(message.length);
+    });
+    await new Promise<void>((resolve) => turn.bind(0, LOOPBACK, resolve));
+    cleanups.push(() => new Promise<void>((resolve) => turn.close(() => resolve())));
+    const turnUrl = `turn:${LOOPBACK}:${(turn.address() as AddressInfo).port}?transport=udp`;
+    const minted = { urls: [turnUrl], username: '1700003600:anon_c', credential: 'yzUZKhNMbtFep8+ylRShNS5v4RE=' };
+    const endpoint = await startIceServersEndpoint({ iceServers: [minted], ttlS: 3_600 });
+    cleanups.push(endpoint.close);
+    const relay = await startTestRelay();
+    cleanups.push(relay.close);
+    const source = new IceServerSource({ url: endpoint.url });
+    const configs: RTCConfiguration[] = [];
+    const connect = async () => {
+      const transport = new WebRtcTransport({
+        offerUrl: relay.url,
+        iceServerSource: source,
+        peerConnectionFactory: recordingPeerFactory(configs),
+        // The TURN stand-in never answers; send the host candidates without waiting the default 2 s.
+        iceGatheringTimeoutMs: 300,
+      });
+      cleanups.push(() => transport.close());
+      await transport.connect();
+      expect(transport.state).toBe('open');
+    };
+
+    await connect();
+    expect(configs[0]?.iceServers).toEqual([minted]);
+    await expect.poll(() => allocates.length, { timeout: 3_000 }).toBeGreaterThan(0);
+    // A reconnect uses the cached credentials: no second request.
+    await connect();
+    expect(configs[1]?.iceServers).toEqual([minted]);
+    expect(endpoint.requests()).toBe(1);
+  });
+
+  it('connects with no ICE servers when the relay cannot say', async () => {
+    const endpoint = await startIceServersEndpoint(503);
+    cleanups.push(endpoint.close);
+    const relay = await startTestRelay();
+    cleanups.push(relay.close);
+    const configs: RTCConfiguration[] = [];
+    const transport = new WebRtcTransport({
+      offerUrl: relay.url,
+      iceServerSource: new IceServerSource({ url: endpoint.url }),
+      peerConnectionFactory: recordingPeerFactory(configs),
+    });
+    cleanups.push(() => transport.close());
+    await transport.connect();
+    expect(transport.state).toBe('open');
+    expect(endpoint.requests()).toBe(1);
+    expect(configs.map((config) => config.iceServers)).toEqual([[]]);
   });
 });

@@ -4,13 +4,19 @@ import { AUDIO_CHANNEL_LABEL, CONTROL_CHANNEL_LABEL } from '../../shared/constan
 import { HttpError, RtcAnswerResponse, type RtcOfferRequest } from '../../shared/protocol.js';
 import { ChannelTransport, type ChannelTransportStats, type ControlSink } from './channel-transport.js';
 import { connectDeadline } from './connect-deadline.js';
+import { type IceServerSource, sharedIceServerSource } from './ice-servers.js';
 import { LossyChannel } from './lossy-channel.js';
 import { errorText, TransportError } from './transport-error.js';
 
 export interface WebRtcTransportOptions {
   offerUrl?: string;
-  /** ICE servers for our side; the relay's answer may add its own (TURN) for later restarts. */
+  /** Fixed ICE servers for our side; when set, nothing is fetched. */
   iceServers?: RTCIceServer[];
+  /**
+   * Where the ICE servers (with TURN credentials minted by the relay) come from when `iceServers` is unset:
+   * the page's shared source (GET /api/rtc/ice-servers, cached) by default; null = none.
+   */
+  iceServerSource?: IceServerSource | null;
   /** Non-trickle: we wait this long for ICE gathering, then send whatever candidates we have. */
   iceGatheringTimeoutMs?: number;
   /** From connect() to both channels open. */
@@ -63,11 +69,14 @@ export class WebRtcTransport extends ChannelTransport {
   }
 
   async #connect(signal: AbortSignal): Promise<void> {
-    const config: RTCConfiguration = { iceServers: this.#options.iceServers ?? [] };
     const factory = this.#options.peerConnectionFactory;
     if (!factory && typeof RTCPeerConnection === 'undefined') {
       throw new TransportError('transport.unsupported', 'this browser has no WebRTC');
     }
+    // Before the peer exists: TURN servers added after the offer was gathered would give it no relay candidates.
+    const iceServers = this.#options.iceServers ?? (await this.#fetchIceServers(signal));
+    if (signal.aborted) throw signal.reason;
+    const config: RTCConfiguration = { iceServers };
     const peer = factory ? factory(config) : new RTCPeerConnection(config);
     this.#peer = peer;
     const audio = peer.createDataChannel(AUDIO_CHANNEL_LABEL, { ordered: false, maxRetransmits: 0 });
@@ -86,13 +95,19 @@ export class WebRtcTransport extends ChannelTransport {
     if (!sdp) throw new TransportError('transport.signaling', 'no local description to offer');
     const answer = await this.#postOffer({ type: 'offer', sdp }, signal);
     this.#peerId = answer.peerId;
-    if (answer.iceServers.length > 0 && !this.#options.iceServers?.length) {
-      // TURN from the relay only helps later ICE restarts: our offer's candidates are already gathered.
+    if (answer.iceServers.length > 0 && iceServers.length === 0) {
+      // We could not fetch servers in time. The answer's only help later ICE restarts: our offer is gathered.
       peer.setConfiguration({ ...peer.getConfiguration(), iceServers: answer.iceServers });
     }
     await peer.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     await opened;
     this.attachAudio(new LossyChannel(audio));
+  }
+
+  #fetchIceServers(signal: AbortSignal): Promise<RTCIceServer[]> {
+    const source =
+      this.#options.iceServerSource === undefined ? sharedIceServerSource() : this.#options.iceServerSource;
+    return source ? source.get(signal) : Promise.resolve([]);
   }
 
   async #postOffer(offer: RtcOfferRequest, signal: AbortSignal): Promise<RtcAnswerResponse> {

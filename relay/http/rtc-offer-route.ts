@@ -6,8 +6,10 @@ import { type RtcAnswerResponse, RtcOfferRequest } from '../../shared/protocol.j
 import type { Authenticator } from '../auth/authenticator.js';
 import type { IceServerConfig } from '../config.js';
 import type { Logger } from '../log.js';
+import { iceServersFor } from '../rtc/ice-servers.js';
 import { RelayPeer } from '../rtc/peer.js';
 import { RtcClientConnection } from '../rtc/rtc-connection.js';
+import type { TurnSettings } from '../rtc/turn-credentials.js';
 import type { SessionManager } from '../session/session-manager.js';
 import { readJsonBody, sendAppError, sendJson } from './respond.js';
 
@@ -18,7 +20,10 @@ export interface RtcOfferRouteOptions {
   sessions: SessionManager;
   peers: Set<RelayPeer>;
   bindAddress?: string;
+  /** Static ICE servers (ICE_SERVERS). */
   iceServers: IceServerConfig[];
+  /** With TURN configured, each offer mints credentials that our peer gathers with and the answer carries. */
+  turn?: TurnSettings;
   portRangeBegin?: number;
   portRangeEnd?: number;
   audioHighWatermarkBytes: number;
@@ -50,10 +55,15 @@ export function createRtcOfferHandler(options: RtcOfferRouteOptions) {
           `offer rejected at ${issue?.path.join('.') || 'body'}: ${issue?.message}`,
         );
       }
+      // Our own relay candidate matters on Cloud Run (no inbound UDP): both ends then meet on the TURN server.
+      const { iceServers } = iceServersFor(
+        { staticServers: options.iceServers, turn: options.turn },
+        { userId: identity?.userId },
+      );
       const peer = new RelayPeer(
         {
           bindAddress: options.bindAddress,
-          iceServers: options.iceServers,
+          iceServers,
           portRangeBegin: options.portRangeBegin,
           portRangeEnd: options.portRangeEnd,
         },
@@ -76,7 +86,7 @@ export function createRtcOfferHandler(options: RtcOfferRouteOptions) {
         peerId: peer.peerId,
         type: 'answer',
         sdp: answerSdp,
-        iceServers: options.iceServers,
+        iceServers,
       };
       sendJson(response, 200, body);
     } catch (error) {

@@ -1,6 +1,9 @@
 // The WebSocket fallback for browsers whose ICE cannot connect (Cloud Run takes no inbound UDP): one socket at
 // /api/ws carries the same traffic as the two data channels. Text messages = `control` JSON; binary = audio frames.
 // Downlink audio keeps the lossy rule: above the watermark a frame is dropped and counted, never queued.
+// Keepalive: a ping frame every keepaliveMs keeps an idle stream open through Cloud Run's load balancer, and a
+// peer that answered neither that ping nor anything else by the next one is gone (closed as a drop, so the
+// session waits for a resume).
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
@@ -15,6 +18,8 @@ import type { SessionManager } from '../session/session-manager.js';
 export const WEBSOCKET_PATH = '/api/ws';
 /** Larger than any control message or frame; a bigger message closes the socket (1009). */
 const MAX_WS_MESSAGE_BYTES = MAX_CONTROL_MESSAGE_BYTES * 4;
+/** A keepalive tick this many intervals after the last one is late (our event loop stalled). */
+const KEEPALIVE_STALL_FACTOR = 1.5;
 
 export class WebSocketClientConnection implements ClientConnection {
   readonly kind = 'websocket' as const;
@@ -24,6 +29,9 @@ export class WebSocketClientConnection implements ClientConnection {
   private audioListener: ((frame: Uint8Array) => void) | null = null;
   private readonly closeListeners: Array<(reason: string) => void> = [];
   private closed = false;
+  private keepaliveTimer: NodeJS.Timeout | null = null;
+  /** Anything heard from the peer (a pong, a message) since the last ping. */
+  private heardSincePing = true;
 
   constructor(
     private readonly socket: WebSocket,
@@ -32,6 +40,7 @@ export class WebSocketClientConnection implements ClientConnection {
     readonly userId?: string,
   ) {
     socket.on('message', (data: RawData, isBinary: boolean) => {
+      this.heardSincePing = true;
       try {
         if (isBinary) this.audioListener?.(toBytes(data));
         else this.controlListener?.(toBytes(data).toString());
@@ -41,6 +50,30 @@ export class WebSocketClientConnection implements ClientConnection {
     });
     socket.on('close', (code, reason) => this.markClosed(`websocket closed ${code} ${reason.toString()}`.trim()));
     socket.on('error', (error) => this.logger.debug('websocket error', { connectionId: this.id, error }));
+    socket.on('pong', () => {
+      this.heardSincePing = true;
+    });
+  }
+
+  /** Pings every `intervalMs`; a peer silent for a whole interval is terminated (no close handshake to wait on). */
+  startKeepalive(intervalMs: number): void {
+    if (intervalMs <= 0 || this.closed || this.keepaliveTimer) return;
+    let lastTickAtMs = performance.now();
+    this.keepaliveTimer = setInterval(() => {
+      const nowMs = performance.now();
+      // A late tick means our own event loop stalled: the pong may be read right after this tick, so no verdict.
+      const stalled = nowMs - lastTickAtMs > intervalMs * KEEPALIVE_STALL_FACTOR;
+      lastTickAtMs = nowMs;
+      if (!this.heardSincePing && !stalled) {
+        this.logger.info('websocket peer silent; closing', { connectionId: this.id, intervalMs });
+        this.socket.terminate();
+        this.markClosed(`websocket keepalive: no pong within ${intervalMs} ms`);
+        return;
+      }
+      this.heardSincePing = false;
+      this.socket.ping();
+    }, intervalMs);
+    this.keepaliveTimer.unref();
   }
 
   get isOpen(): boolean {
@@ -83,6 +116,8 @@ export class WebSocketClientConnection implements ClientConnection {
   private markClosed(reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
+    this.keepaliveTimer = null;
     for (const listener of this.closeListeners.splice(0)) listener(reason);
   }
 }
@@ -99,6 +134,8 @@ export function attachWebSocketTransport(
     sessions: SessionManager;
     audioHighWatermarkBytes: number;
     logger: Logger;
+    /** WebSocket ping interval (WS_KEEPALIVE_MS); 0 or unset = no pings. */
+    keepaliveMs?: number;
     /** The upgrade request is authenticated like /api/rtc/offer; a new identity's cookie rides on the 101. */
     authenticator?: Authenticator;
   },
@@ -123,7 +160,9 @@ export function attachWebSocketTransport(
     }
     const upgrade = (userId: string | undefined) =>
       wss.handleUpgrade(request, socket, head, (ws) => {
-        sessions.accept(new WebSocketClientConnection(ws, options.audioHighWatermarkBytes, options.logger, userId));
+        const connection = new WebSocketClientConnection(ws, options.audioHighWatermarkBytes, options.logger, userId);
+        connection.startKeepalive(options.keepaliveMs ?? 0);
+        sessions.accept(connection);
       });
     if (!options.authenticator) {
       upgrade(undefined);

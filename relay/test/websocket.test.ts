@@ -76,3 +76,66 @@ describe('WebSocket fallback', () => {
     await expect(open('/api/nope')).rejects.toThrow(/404/);
   });
 });
+
+describe('WebSocket keepalive', () => {
+  const KEEPALIVE_MS = 200;
+  let keepalive: Harness;
+  beforeAll(async () => {
+    keepalive = await startHarness({
+      emulator: { realtime: false },
+      env: { WS_KEEPALIVE_MS: String(KEEPALIVE_MS) },
+    });
+  });
+  afterAll(async () => {
+    await keepalive?.close();
+  });
+
+  /** A live session on the keepalive relay; `autoPong: false` plays a peer that has silently gone away. */
+  async function openLive(autoPong: boolean) {
+    const ws = new WebSocket(`${keepalive.relay.url.replace('http', 'ws')}/api/ws`, { autoPong });
+    let pings = 0;
+    ws.on('ping', () => pings++);
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    const welcomed = new Promise<void>((resolve, reject) => {
+      ws.on('message', (data: Buffer) => {
+        const parsed = parseRelayMessage(data.toString());
+        if (parsed.ok && parsed.value.type === 'welcome') resolve();
+      });
+      ws.once('error', reject);
+      void closed.then((code) => reject(new Error(`closed (${code}) before welcome`)));
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    send(ws, { type: 'hello', protocolVersion: PROTOCOL_VERSION });
+    await welcomed;
+    return { ws, closed, pings: () => pings };
+  }
+
+  it('pings an idle socket on a fixed interval and keeps it open while the peer answers', async () => {
+    const { ws, pings } = await openLive(true);
+    try {
+      await expect.poll(pings, { timeout: 5_000, interval: 20 }).toBeGreaterThanOrEqual(4);
+      // Four intervals with nothing but pings and pongs: still open.
+      expect(ws.readyState).toBe(WebSocket.OPEN);
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('closes a socket whose peer stops answering pings', async () => {
+    const { closed, pings } = await openLive(false);
+    const silentSinceMs = performance.now();
+    const code = await Promise.race([
+      closed,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('relay never closed it')), 5_000)),
+    ]);
+    const closedAfterMs = performance.now() - silentSinceMs;
+    // terminate(): no close handshake with a peer that is gone.
+    expect(code).toBe(1006);
+    expect(pings()).toBeGreaterThanOrEqual(1);
+    // Noticed within two intervals (a few more if our event loop stalled), well before the hello timeout (10 s).
+    expect(closedAfterMs).toBeLessThan(KEEPALIVE_MS * 8);
+  });
+});
