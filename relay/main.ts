@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     throw error;
   });
   const [live, store] = started;
+  // Resume tokens must verify on whichever instance (or restarted process) the browser reaches next.
+  if (!process.env.RELAY_SECRET?.trim() && store.secret) config.relaySecret = store.secret;
   if (live) {
     logger.info('no GEMINI_API_KEY: started the local Live emulator', { url: live.url });
     config.liveEmulatorUrl = live.url;
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
     authenticator: store.authenticator,
     routes: (router) => store.routes(router),
     readinessReasons: () => store.readinessReasons(),
+    takeoverStore: store.store,
   }).catch(async (error: unknown) => {
     await cleanUp();
     throw error;
@@ -66,7 +69,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }, HARD_EXIT_MS).unref();
     const hadBrowsers = relay.sessions.activeSessions + relay.sessions.pendingConnections > 0;
-    // Ends every session: their last turns and summaries go into the write queue synchronously.
+    // Hands every live scene off (its turns are stored, it stays active and the browser reconnects to take it
+    // over elsewhere) and ends the rest; their writes go into the queue synchronously.
     relay.drain();
     // Give the relay.draining / session.ended messages a moment to leave before the peers close.
     if (hadBrowsers) await new Promise((resolve) => setTimeout(resolve, Math.min(config.shutdownGraceMs, 500)));

@@ -7,6 +7,7 @@ import type { Authenticator } from './auth/authenticator.js';
 import { type RelayConfig, upstreamKind } from './config.js';
 import { createHealthRoutes } from './http/health-routes.js';
 import { createHttpServer } from './http/http-server.js';
+import { createIceServersHandler, ICE_SERVERS_PATH } from './http/ice-servers-route.js';
 import { createMetricsResetHandler, METRICS_RESET_PATH } from './http/metrics-reset-route.js';
 import { Router } from './http/router.js';
 import { createRtcOfferHandler } from './http/rtc-offer-route.js';
@@ -20,6 +21,7 @@ import { installNdcLogger } from './rtc/ndc-logger.js';
 import type { RelayPeer } from './rtc/peer.js';
 import type { SessionObserver } from './session/observer.js';
 import { SessionManager } from './session/session-manager.js';
+import type { TakeoverStore } from './session/takeover.js';
 import type { TurnBudget } from './stage/phases.js';
 import { textModelFromEnv } from './stage/text-model.js';
 
@@ -44,6 +46,8 @@ export interface StartRelayOptions {
   };
   /** More /readyz reasons (e.g. the Firestore backlog at its bound); live scenes are not affected. */
   readinessReasons?: () => string[];
+  /** The session store's reads: resumes take over scenes another instance ran; shutdown hands scenes off. */
+  takeoverStore?: TakeoverStore;
 }
 
 export interface RunningRelay {
@@ -99,6 +103,7 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
     metrics,
     logger,
     observer: options.observer,
+    takeoverStore: options.takeoverStore,
   });
 
   const router = new Router();
@@ -130,10 +135,21 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
       peers,
       bindAddress: config.rtcBindAddress,
       iceServers: config.iceServers,
+      turn: config.turn,
       portRangeBegin: config.rtcPortRangeBegin,
       portRangeEnd: config.rtcPortRangeEnd,
       audioHighWatermarkBytes: config.audioHighWatermarkBytes,
       maxSessions: config.maxSessions,
+      logger,
+      authenticator: options.authenticator,
+    }),
+  );
+  router.add(
+    'GET',
+    ICE_SERVERS_PATH,
+    createIceServersHandler({
+      staticServers: config.iceServers,
+      turn: config.turn,
       logger,
       authenticator: options.authenticator,
     }),
@@ -146,6 +162,7 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
     audioHighWatermarkBytes: config.audioHighWatermarkBytes,
     logger,
     authenticator: options.authenticator,
+    keepaliveMs: config.wsKeepaliveMs,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

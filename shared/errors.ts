@@ -21,6 +21,7 @@ export const ErrorCode = z.enum([
   'upstream.quota',
   'upstream.error',
   'relay.draining',
+  'store.unavailable',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

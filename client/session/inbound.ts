@@ -19,6 +19,8 @@ export interface InboundContext {
   onWelcome(welcome: Extract<RelayMessage, { type: 'welcome' }>): void;
   onFatal(message: UserMessage): void;
   onSessionEnded(reason: string): void;
+  /** The relay is restarting and handed the scene off: reconnect and resume (another instance takes it). */
+  onRelayRestarting?(): void;
   /** A partner audio frame arrived (before jitter buffering), for the latency timeline. */
   onPartnerFrame?(turnId: number): void;
 }
@@ -78,6 +80,7 @@ export function handleRelayMessage(context: InboundContext, message: RelayMessag
       return;
     case 'error':
       if (message.fatal) context.onFatal(messageForRelayError(message.code));
+      else if (message.code === 'relay.draining' && context.onRelayRestarting) context.onRelayRestarting();
       else console.warn(`relay dropped a message: ${message.code}: ${message.message}`);
       return;
     case 'session.ended':

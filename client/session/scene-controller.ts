@@ -213,6 +213,7 @@ export class SceneController {
       },
       onFatal: (message) => void this.#fail(scene, message),
       onSessionEnded: (reason) => void this.#sessionEnded(scene, reason),
+      onRelayRestarting: () => this.#connectionLost(scene, 'the stage server is restarting'),
       onPartnerFrame: (turnId) => scene.timeline.partnerFrame(turnId, this.#now()),
     };
     scene.transportUnsubscribers.push(

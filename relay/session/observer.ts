@@ -3,6 +3,7 @@
 import type { Speaker } from '../../shared/protocol.js';
 import type { CoachFeedback, ScenePhase } from '../../shared/stage.js';
 import type { UpstreamUsage } from '../live/upstream.js';
+import type { SceneSetupRecord } from '../store/session-store.js';
 import type { UplinkCounters } from './uplink-stats.js';
 
 export interface SessionStartedEvent {
@@ -15,12 +16,27 @@ export interface SessionStartedEvent {
   startedAt: Date;
   /** The scene's phase at the start (relay/stage/phases.ts). */
   phase?: ScenePhase;
+  /** The suggestion and voices, stored so another relay instance can take the scene over. */
+  scene?: SceneSetupRecord;
+}
+
+/** A session this instance loaded from the store (its relay died or drained) and now runs. */
+export interface SessionTakenOverEvent {
+  sessionId: string;
+  /** Stored turnCount: new turns continue after it. */
+  turnCount: number;
+  /** Stored running totals: new usage adds to them. */
+  usage: { inputAudioTokens: number; outputAudioTokens: number; textTokens: number };
+  reconnects: number;
 }
 
 export interface TurnStartedEvent {
   sessionId: string;
   speaker: Speaker;
-  /** Uplink: the utterance id; partner: the partner turn id (the frames' streamId). */
+  /**
+   * Uplink: the utterance id; partner: the partner turn id (the frames' streamId); MC: its downlink turn id when
+   * the line was voiced, else 0; audience: 0.
+   */
   turnId: number;
   startedAt: Date;
 }
@@ -33,8 +49,12 @@ export interface TurnEndedEvent extends TurnStartedEvent {
   cancelled?: boolean;
   /** Partner turns: end of the player's speech (utterance.end) → first partner frame sent, in ms. */
   responseLatencyMs?: number;
-  /** Partner turns: audio frames sent for this turn. */
+  /** Partner and voiced MC turns: audio frames sent for this turn. */
   framesSent?: number;
+  /** Audience turns: how the room took the exchange, in [-1, 1]. */
+  sentiment?: number;
+  /** Audience turns: the room's running mood after this reaction, in [-1, 1]. */
+  mood?: number;
 }
 
 export interface UsageEvent {
@@ -78,4 +98,8 @@ export interface SessionObserver {
   /** The coach's report (or its fallback) after the scene; arrives before onSessionEnded. */
   onCoachReport?(sessionId: string, report: CoachFeedback): void;
   onSessionEnded?(event: SessionEndedEvent): void;
+  /** Taken over from the store (instead of onSessionStarted). */
+  onSessionTakenOver?(event: SessionTakenOverEvent): void;
+  /** This relay let go of a live scene (shutdown) for another instance to take over: not ended, still active. */
+  onSessionHandedOff?(sessionId: string): void;
 }

@@ -1,5 +1,7 @@
 // Partner audio from the upstream to the browser: PCM16 24 kHz chunks of any size → 20 ms frames → Opus →
 // shared frames (streamId = partner turn id, Start on the first frame, End on the last) → the lossy `audio` channel.
+// The MC speaks through the same downlink in turns of its own (speaker 'mc', see mc-speaker.ts): never mixed with
+// the partner's, and the partner's audio always wins (it cuts an MC turn that is still talking).
 import { encodeFrame, FrameFlag } from '../../shared/frame.js';
 import { DOWNLINK_FRAME_BYTES, DownlinkEncoder } from '../codec/opus.js';
 import { PcmFramer } from '../codec/pcm-framer.js';
@@ -7,6 +9,8 @@ import type { LatencyHistogram } from '../metrics/histogram.js';
 
 export interface PartnerTurn {
   turnId: number;
+  /** Who speaks on this downlink turn: the scene partner (default) or the MC. */
+  speaker?: 'partner' | 'mc';
   startedAtMs: number;
   startedAt: Date;
   framesSent: number;
@@ -17,6 +21,8 @@ export interface PartnerTurn {
 export interface DownlinkSink {
   /** Called before the first frame of a turn goes out (send `partner.start` here). */
   onTurnStart(turn: PartnerTurn): void;
+  /** An MC turn was cut because the partner's audio arrived (send `partner.end` interrupted for it here). */
+  onMcTurnCut?(turn: PartnerTurn): void;
   sendFrame(frame: Uint8Array): boolean;
 }
 
@@ -49,22 +55,50 @@ export class PartnerDownlink {
     return this.discarding;
   }
 
-  /** Starts a partner turn if none is running (also on transcript-before-audio). Null while discarding. */
+  /**
+   * Starts a partner turn if none is running (also on transcript-before-audio). Null while discarding. An MC turn
+   * still talking is cut first: the partner's reply is never delayed by, nor mixed into, the MC's line.
+   */
   ensureTurn(): PartnerTurn | null {
     if (this.discarding) return null;
-    if (!this.turn) {
-      this.turn = {
-        turnId: this.nextTurnId,
-        startedAtMs: performance.now(),
-        startedAt: new Date(),
-        framesSent: 0,
-        firstFrameAtMs: null,
-      };
-      this.nextTurnId = (this.nextTurnId + 1) & 0xffff || 1;
-      this.pendingStartFlag = true;
-      this.sink.onTurnStart(this.turn);
+    if (this.turn?.speaker === 'mc') {
+      const cut = this.turn;
+      this.endTurn();
+      this.sink.onMcTurnCut?.(cut);
     }
-    return this.turn;
+    return this.turn ?? this.startTurn('partner');
+  }
+
+  /** The MC's own turn, or null while another turn (the partner's, or another MC line) is on the downlink. */
+  startMcTurn(): PartnerTurn | null {
+    return this.turn ? null : this.startTurn('mc');
+  }
+
+  /**
+   * One 20 ms PCM frame (DOWNLINK_FRAME_BYTES) of an MC turn; `last` flags it End and closes the turn. False when
+   * `turn` is no longer on the downlink (cut by a barge-in, the partner's audio or the scene ending).
+   */
+  sendMcFrame(turn: PartnerTurn, pcmFrame: Uint8Array, last: boolean): boolean {
+    if (this.turn !== turn) return false;
+    this.sendEncoded(pcmFrame, last ? FrameFlag.End : 0, false);
+    if (last) this.endTurn();
+    return true;
+  }
+
+  private startTurn(speaker: 'partner' | 'mc'): PartnerTurn {
+    const turn: PartnerTurn = {
+      turnId: this.nextTurnId,
+      speaker,
+      startedAtMs: performance.now(),
+      startedAt: new Date(),
+      framesSent: 0,
+      firstFrameAtMs: null,
+    };
+    this.turn = turn;
+    this.nextTurnId = (this.nextTurnId + 1) & 0xffff || 1;
+    this.pendingStartFlag = true;
+    this.sink.onTurnStart(turn);
+    return turn;
   }
 
   /** Upstream PCM (any length); frames are encoded and sent as soon as 20 ms have accumulated. */
@@ -78,7 +112,8 @@ export class PartnerDownlink {
   finishTurn(): PartnerTurn | null {
     this.discarding = false;
     const turn = this.turn;
-    if (!turn) return null;
+    // An MC line is not the upstream's to finish (its turnComplete may belong to a reply that never spoke).
+    if (!turn || turn.speaker === 'mc') return null;
     const rest = this.framer.flush();
     // The last frame carries End even when no audio is left over: one 20 ms frame of silence.
     this.sendEncoded(rest ?? SILENT_FRAME, FrameFlag.End, false);
@@ -92,7 +127,8 @@ export class PartnerDownlink {
    */
   interruptTurn(untilUpstreamEnds: boolean): PartnerTurn | null {
     const turn = this.turn;
-    this.discarding = untilUpstreamEnds && turn !== null;
+    // Cutting the MC leaves the upstream's next reply alone: there is no upstream turn to drop.
+    this.discarding = untilUpstreamEnds && turn !== null && turn.speaker !== 'mc';
     if (!turn) return null;
     this.endTurn();
     return turn;

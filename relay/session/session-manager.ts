@@ -16,6 +16,7 @@ import type { SessionObserver } from './observer.js';
 import { ResumeTokens } from './resume-token.js';
 import { Session } from './session.js';
 import type { StageServices } from './session-stage.js';
+import { type LoadedScene, loadSceneForTakeover, type TakeoverResult, type TakeoverStore } from './takeover.js';
 
 export interface SessionManagerOptions {
   upstreamKind: 'gemini' | 'emulator';
@@ -37,6 +38,11 @@ export interface SessionManagerOptions {
   metrics: RelayMetrics;
   logger: Logger;
   observer?: SessionObserver;
+  /**
+   * The session store's reads. With it, a resume for a session this instance does not hold takes the scene
+   * over from the store, and shutdown hands live scenes off (kept active) instead of ending them.
+   */
+  takeoverStore?: TakeoverStore;
 }
 
 type Hello = Extract<ClientMessage, { type: 'hello' }>;
@@ -44,6 +50,8 @@ type Hello = Extract<ClientMessage, { type: 'hello' }>;
 export class SessionManager {
   private readonly sessions = new Map<string, Session>();
   private readonly pending = new Set<ClientConnection>();
+  /** Takeovers loading from the store, by session id: a second resume for the same id waits for the first. */
+  private readonly takeovers = new Map<string, Promise<TakeoverResult>>();
   private readonly tokens: ResumeTokens;
   private draining = false;
 
@@ -114,10 +122,98 @@ export class SessionManager {
         );
         return;
       }
+      if (hello.sessionId && !this.sessions.has(hello.sessionId) && this.options.takeoverStore) {
+        done = true;
+        clearTimeout(timer);
+        void this.takeOver(connection, hello).then((problem) => {
+          if (!problem) finish();
+          else if (problem.retry) {
+            // The browser keeps its scene and tries again (this instance is stopping, or the store is down).
+            finish();
+            connection.sendControl({ type: 'error', code: problem.code, message: problem.message, fatal: false });
+            connection.close(problem.code);
+          } else fatal(problem.code, problem.message);
+        });
+        return;
+      }
       const problem = hello.sessionId ? this.resume(connection, hello) : this.create(connection, hello);
       if (problem) fatal(problem.code, problem.message);
       else finish();
     });
+  }
+
+  /** A resume for a session this instance does not hold: load it from the store and run it here. */
+  private async takeOver(
+    connection: ClientConnection,
+    hello: Hello,
+  ): Promise<{ code: ErrorCode; message: string; retry?: boolean } | null> {
+    const sessionId = hello.sessionId!;
+    // Checked before any read: a bad token costs no Firestore read.
+    if (!hello.resumeToken || !this.tokens.verify(hello.resumeToken, sessionId)) {
+      return { code: 'auth.invalid_token', message: 'the resume token is missing, expired or not for this session' };
+    }
+    if (this.draining) {
+      return { code: 'relay.draining', message: 'this relay is restarting; reconnecting to continue', retry: true };
+    }
+    let loading = this.takeovers.get(sessionId);
+    if (!loading) {
+      loading = loadSceneForTakeover(
+        this.options.takeoverStore!,
+        sessionId,
+        connection.userId,
+        this.options.turnBudget,
+      );
+      this.takeovers.set(sessionId, loading);
+      void loading.finally(() => this.takeovers.delete(sessionId));
+    }
+    const result = await loading;
+    // Gone while loading: nothing is started; its next try loads again.
+    if (!connection.isOpen) return null;
+    // Another connection for the same id got here first (a retry that raced this one): a normal resume.
+    if (this.sessions.has(sessionId)) return this.resume(connection, hello);
+    if (!result.ok) return { code: result.code, message: result.message, retry: result.code === 'store.unavailable' };
+    if (this.draining) {
+      return { code: 'relay.draining', message: 'this relay is restarting; reconnecting to continue', retry: true };
+    }
+    if (this.sessions.size >= this.options.maxSessions) {
+      return { code: 'session.limit', message: 'this relay is at its session limit; try again shortly' };
+    }
+    const session = this.startTakenOver(sessionId, result.scene);
+    this.pending.delete(connection);
+    session.attach(connection, true);
+    void session.start();
+    return null;
+  }
+
+  private startTakenOver(sessionId: string, scene: LoadedScene): Session {
+    const session = new Session({
+      sessionId,
+      game: scene.stage.game.id,
+      stage: scene.stage,
+      stageServices: this.options.stageServices,
+      ownerId: scene.stored.ownerId,
+      upstreamKind: this.options.upstreamKind,
+      upstreamFactory: this.options.upstreamFactory,
+      upstreamOptions: {
+        ...(this.options.upstreamOptionsFor?.(scene.stage.game.id) ?? scene.stage.partnerSetup()),
+        resumptionHandle: scene.resumptionHandle,
+      },
+      issueResumeToken: (id) => this.tokens.issue(id),
+      metrics: this.options.metrics,
+      logger: this.options.logger,
+      observer: this.options.observer,
+      graceMs: this.options.sessionGraceMs,
+      onClosed: (closed) => this.sessions.delete(closed.id),
+      takeover: scene.takeover,
+      handOffOnDrain: true,
+    });
+    this.sessions.set(sessionId, session);
+    this.options.logger.info('session taken over from the store', {
+      sessionId,
+      turns: scene.takeover.stored.turnCount,
+      handle: scene.resumptionHandle !== undefined,
+    });
+    return session;
   }
 
   private resume(connection: ClientConnection, hello: Hello): { code: ErrorCode; message: string } | null {
@@ -171,6 +267,7 @@ export class SessionManager {
       observer: this.options.observer,
       graceMs: this.options.sessionGraceMs,
       onClosed: (closed) => this.sessions.delete(closed.id),
+      handOffOnDrain: this.options.takeoverStore !== undefined,
     });
     this.sessions.set(session.id, session);
     this.pending.delete(connection);

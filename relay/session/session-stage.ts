@@ -1,6 +1,7 @@
 // The improv stage around one session's scene: scene.state to the browser, stage directions to the partner on
-// phase changes, the MC's lines, the audience after each exchange and the coach at the end. The text-model
-// calls (audience, coach) run off the audio path: nothing here is awaited by a frame or control handler.
+// phase changes, the MC's lines (text at once, then voiced down the downlink), the audience after each exchange
+// and the coach at the end. The model calls (audience, coach, the MC's TTS) run off the audio path: nothing here
+// is awaited by a frame or control handler.
 import type { GoogleGenAI } from '@google/genai';
 import { DEFAULT_MC_VOICE, DEFAULT_PARTNER_VOICE, LiveVoiceName } from '../../shared/games.js';
 import type { RelayMessage } from '../../shared/protocol.js';
@@ -8,8 +9,13 @@ import type { CoachFeedback, ScenePhase } from '../../shared/stage.js';
 import type { UpstreamTextTurn } from '../live/upstream.js';
 import type { Logger } from '../log.js';
 import { rateExchange } from '../stage/audience.js';
+import { STAGE_DIRECTION_PREFIX } from '../stage/phases.js';
 import { coachScene, fallbackFeedback, type TranscriptLine } from '../stage/coach.js';
+import { DEFAULT_TTS_MODEL, type McSpeech, synthesizeMcSpeech } from '../stage/mc-voice.js';
 import type { StageScene } from '../stage/stage-scene.js';
+import { type McPlaybackOutcome, McSpeaker } from './mc-speaker.js';
+import type { PartnerDownlink } from './partner-downlink.js';
+import type { TurnLog } from './turn-log.js';
 
 /** The text model the audience and the coach use: the same @google/genai client config as the Live upstream. */
 export interface StageServices {
@@ -18,12 +24,21 @@ export interface StageServices {
   /** Bounds the wait for the coach before session.ended (the player is looking at a spinner). Default 12 s. */
   coachTimeoutMs?: number;
   audienceTimeoutMs?: number;
+  /** The MC's text-to-speech model (default DEFAULT_TTS_MODEL); null keeps the MC text only. */
+  ttsModel?: string | null;
+  /** Bounds one MC synthesis; past it the line stays text only. Default DEFAULT_MC_VOICE_TIMEOUT_MS. */
+  mcVoiceTimeoutMs?: number;
 }
 
 export const DEFAULT_COACH_WAIT_MS = 12_000;
+/** Lines replayed to a fresh upstream that could not resume: enough for the partner to stay in the scene. */
+const HISTORY_LINES = 40;
 /** streamIds of the MC's transcript entries (speaker 'mc', so they never collide with partner turns). */
 const MC_INTRO_STREAM_ID = 0;
 const MC_OUTRO_STREAM_ID = 1;
+/** After the outro's last frame, its tail is still in the browser's jitter buffer: let it play before the report. */
+const OUTRO_TAIL_MS = 300;
+const MAX_MC_TURN_IDS = 8;
 
 export interface SessionStageDeps {
   scene: StageScene;
@@ -33,6 +48,14 @@ export interface SessionStageDeps {
   sendUpstream: (turns: UpstreamTextTurn[]) => boolean;
   onPhase: (phase: ScenePhase) => void;
   logger: Logger;
+  /** The session's downlink (the MC speaks through it). */
+  downlink?: PartnerDownlink;
+  /** The session's turn log (MC and audience lines are turns too). */
+  turns?: TurnLog;
+  /** The player is mid-utterance: a late intro stays unvoiced rather than talk over them. */
+  playerSpeaking?: () => boolean;
+  /** `partner.end` for an MC line that played to its end. */
+  onMcLineEnd?: (turnId: number) => void;
 }
 
 export class SessionStage {
@@ -42,8 +65,20 @@ export class SessionStage {
   private readonly abort = new AbortController();
   /** Audience calls in flight; the end of the scene waits for them (each is bounded by its timeout). */
   private readonly pending = new Set<Promise<void>>();
+  private readonly speaker: McSpeaker | null;
+  private introSpeech: Promise<McSpeech> | null = null;
+  /** Downlink turns the MC voiced (their playback.started is not a partner's voice-to-voice). */
+  private readonly mcTurnIds: number[] = [];
+  private liveAtMs: number | null = null;
+  /** Session live → first intro frame sent (ms); null until the intro was voiced. */
+  introFirstFrameMs: number | null = null;
 
-  constructor(private readonly deps: SessionStageDeps) {}
+  constructor(private readonly deps: SessionStageDeps) {
+    const { downlink } = deps;
+    this.speaker = downlink
+      ? new McSpeaker({ downlink, onLineEnd: (turn) => deps.onMcLineEnd?.(turn.turnId) })
+      : null;
+  }
 
   get scene(): StageScene {
     return this.deps.scene;
@@ -67,15 +102,81 @@ export class SessionStage {
     });
   }
 
-  /** The MC's intro as a transcript entry (voicing it with the MC voice is a later step). */
+  /** Starts synthesizing the intro (call it while the upstream connects: the intro is ready sooner). */
+  prepareIntro(): void {
+    this.introSpeech ??= this.synthesize(this.deps.scene.introText());
+  }
+
+  /**
+   * The MC's intro: a transcript entry at once, then its voice as an MC turn on the downlink when the speech is
+   * ready, unless the scene has moved on by then (the player spoke, the partner is talking).
+   */
   sendIntro(): void {
-    this.deps.send({
-      type: 'transcript',
-      speaker: 'mc',
-      streamId: MC_INTRO_STREAM_ID,
-      text: this.deps.scene.introText(),
-      final: true,
+    const text = this.deps.scene.introText();
+    this.liveAtMs = performance.now();
+    this.deps.send({ type: 'transcript', speaker: 'mc', streamId: MC_INTRO_STREAM_ID, text, final: true });
+    this.deps.turns?.mcStarted(text);
+    this.prepareIntro();
+    const turns = this.deps.turns;
+    const stillWanted = () =>
+      (turns?.mcLineOpen ?? true) &&
+      this.deps.scene.state.playerTurns === 0 &&
+      !(this.deps.playerSpeaking?.() ?? false);
+    void this.voice('intro', this.introSpeech!, stillWanted);
+  }
+
+  /** The downlink turn was the MC's (so the browser's playback.started for it is not a partner reply's). */
+  isMcTurn(turnId: number): boolean {
+    return this.mcTurnIds.includes(turnId);
+  }
+
+  private synthesize(text: string): Promise<McSpeech> {
+    const services = this.deps.services;
+    const model = services?.ttsModel === undefined ? DEFAULT_TTS_MODEL : services.ttsModel;
+    if (!services || model === null || !this.speaker) {
+      return Promise.resolve({ ok: false, reason: 'the MC has no voice on this relay' });
+    }
+    return synthesizeMcSpeech(services.ai, text, {
+      model,
+      voiceName: voiceOrDefault(this.deps.scene.mcVoice, DEFAULT_MC_VOICE),
+      timeoutMs: services.mcVoiceTimeoutMs,
+      signal: this.abort.signal,
     });
+  }
+
+  /** Plays the MC line's speech (if it came and is still wanted) and stores the line when it ends. */
+  private async voice(
+    line: 'intro' | 'outro',
+    speech: Promise<McSpeech>,
+    stillWanted: () => boolean,
+  ): Promise<McPlaybackOutcome | 'unvoiced'> {
+    const turns = this.deps.turns;
+    const result = await speech;
+    if (!result.ok || this.abort.signal.aborted || !stillWanted() || !this.speaker) {
+      if (!result.ok) this.deps.logger.info('MC line not voiced', { line, reason: result.reason });
+      turns?.mcEnded(false);
+      return 'unvoiced';
+    }
+    const playback = await this.speaker.play(result.pcm, {
+      signal: this.abort.signal,
+      onStart: (turn) => {
+        this.mcTurnIds.push(turn.turnId);
+        if (this.mcTurnIds.length > MAX_MC_TURN_IDS) this.mcTurnIds.shift();
+        turns?.mcVoiced(turn);
+      },
+    });
+    const firstFrameAtMs = playback.turn?.firstFrameAtMs ?? null;
+    if (line === 'intro' && firstFrameAtMs !== null && this.liveAtMs !== null) {
+      this.introFirstFrameMs = Math.round(firstFrameAtMs - this.liveAtMs);
+    }
+    this.deps.logger.info('MC line voiced', {
+      line,
+      outcome: playback.outcome,
+      durationMs: Math.round(result.durationMs),
+      ...(line === 'intro' ? { liveToFirstFrameMs: this.introFirstFrameMs } : {}),
+    });
+    turns?.mcEnded(playback.outcome === 'cut');
+    return playback.outcome;
   }
 
   /** A player turn completed. Returns true when this turn used up the scene's budget. */
@@ -95,6 +196,22 @@ export class SessionStage {
     this.transcript.push(line);
   }
 
+  /**
+   * The scene so far as one stage direction, for a fresh upstream that could not resume (its handle was
+   * refused): the partner continues the scene instead of starting over. Empty before any line.
+   */
+  historyForFreshUpstream(): UpstreamTextTurn[] {
+    const lines = this.transcript
+      .filter((line) => line.speaker === 'player' || line.speaker === 'partner')
+      .slice(-HISTORY_LINES)
+      .map((line) => `${line.speaker === 'player' ? 'Player' : 'You'}: ${line.text}`);
+    if (lines.length === 0) return [];
+    const text =
+      `${STAGE_DIRECTION_PREFIX} The connection was restored mid-scene. The scene so far (most recent last):\n` +
+      `${lines.join('\n')}\nContinue the same scene from here; do not repeat lines or restart it.`;
+    return [{ role: 'user', parts: [{ text }] }];
+  }
+
   /** One exchange is over: the room reacts when the text model answers (never awaited by the caller). */
   exchangeDone(playerText: string, partnerText: string): void {
     const services = this.deps.services;
@@ -110,13 +227,15 @@ export class SessionStage {
         this.deps.logger.debug('audience fallback', { reason: reaction.fallbackReason });
       this.sentiments.push(reaction.sentiment);
       this.transcript.push({ speaker: 'audience', text: reaction.reaction });
+      const mood = this.mood();
       this.deps.send({
         type: 'audience.reaction',
         turnSeq,
         sentiment: reaction.sentiment,
         reaction: reaction.reaction,
-        mood: this.mood(),
+        mood,
       });
+      this.deps.turns?.audienceReacted({ reaction: reaction.reaction, sentiment: reaction.sentiment, mood });
     });
     this.pending.add(call);
     void call.finally(() => this.pending.delete(call));
@@ -130,8 +249,9 @@ export class SessionStage {
   }
 
   /**
-   * The scene is over: phase `ended`, the MC's outro, then the coach's review (bounded; a fallback when it
-   * fails, times out or the relay shuts down). Resolves with the report to send before session.ended.
+   * The scene is over: phase `ended`, the MC's outro (text, then its voice played out), and the coach's review
+   * (asked at once, so it runs while the outro plays; bounded, a fallback when it fails, times out or the relay
+   * shuts down). Resolves with the report to send before session.ended, after the outro.
    */
   async finish(): Promise<CoachFeedback> {
     const { scene } = this.deps;
@@ -142,16 +262,22 @@ export class SessionStage {
       this.deps.onPhase('ended');
     }
     this.sendState();
-    this.deps.send({
-      type: 'transcript',
-      speaker: 'mc',
-      streamId: MC_OUTRO_STREAM_ID,
-      text: scene.outroText(this.sentiments),
-      final: true,
-    });
-    const services = this.deps.services;
-    if (!services) return fallbackFeedback(scene.game, 'no text model is configured on this relay');
-    const report = await coachScene(
+    const outro = scene.outroText(this.sentiments);
+    this.deps.send({ type: 'transcript', speaker: 'mc', streamId: MC_OUTRO_STREAM_ID, text: outro, final: true });
+    this.deps.turns?.mcStarted(outro);
+    const coach = this.coach();
+    const outcome = await this.voice('outro', this.synthesize(outro), () => true);
+    if (outcome === 'played') await delay(OUTRO_TAIL_MS);
+    const report = await coach;
+    // Pending audience calls would only land after the scene: drop them.
+    this.abort.abort();
+    return report;
+  }
+
+  private coach(): Promise<CoachFeedback> {
+    const { scene, services } = this.deps;
+    if (!services) return Promise.resolve(fallbackFeedback(scene.game, 'no text model is configured on this relay'));
+    return coachScene(
       services.ai,
       { game: scene.game, suggestion: scene.suggestion, transcript: this.transcript },
       {
@@ -160,15 +286,16 @@ export class SessionStage {
         signal: this.abort.signal,
       },
     );
-    // Pending audience calls would only land after the scene: drop them.
-    this.abort.abort();
-    return report;
   }
 
   /** Session closing (or relay shutting down): cancel the text-model calls still in flight. */
   dispose(): void {
     this.abort.abort();
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function voiceOrDefault(name: string, fallback: LiveVoiceName): LiveVoiceName {

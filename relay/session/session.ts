@@ -9,7 +9,8 @@ import type { RelayMetrics } from '../metrics/relay-metrics.js';
 import { StageScene } from '../stage/stage-scene.js';
 import type { ClientConnection } from './connection.js';
 import { ErrorLimiter } from './error-limiter.js';
-import type { SessionObserver } from './observer.js';
+import type { TranscriptLine } from '../stage/coach.js';
+import type { SessionObserver, SessionTakenOverEvent } from './observer.js';
 import { PartnerDownlink, type PartnerTurn } from './partner-downlink.js';
 import { PlayerUplink } from './player-uplink.js';
 import { SessionStage, type StageServices } from './session-stage.js';
@@ -36,6 +37,19 @@ export interface SessionDeps {
   stage?: StageScene;
   /** The text model for the audience and the coach; without it they fall back (neutral / no review). */
   stageServices?: StageServices;
+  /** Set when this scene was loaded from the store (another instance ran it): it resumes, it does not start. */
+  takeover?: SessionTakeover;
+  /**
+   * Shutdown hands live scenes to another instance (the store keeps them active and the browser reconnects)
+   * instead of ending them. Needs persistence: without a store nobody could take them over.
+   */
+  handOffOnDrain?: boolean;
+}
+
+export interface SessionTakeover {
+  /** The scene so far, from the stored turns (for the coach, and to rebuild a fresh upstream's context). */
+  transcript: TranscriptLine[];
+  stored: Omit<SessionTakenOverEvent, 'sessionId'>;
 }
 
 /** session.ended reason when the scene used up its turn budget (the recorder counts it as completed). */
@@ -77,11 +91,16 @@ export class Session {
       },
       onFailed: (code, message) => this.fail(code, message),
       isBusy: () => this.downlink.currentTurn !== null || this.uplink.utteranceId !== null,
+      // A handle the upstream no longer honours (expired, or another Live endpoint): a fresh session told the
+      // scene so far, so the partner carries on instead of the scene ending.
+      history: () => this.stage.historyForFreshUpstream(),
     });
     this.uplink = new PlayerUplink(() => this.link.current, deps.metrics.uplink);
     this.downlink = new PartnerDownlink(
       {
         onTurnStart: (turn) => this.onPartnerTurnStart(turn),
+        // The partner's reply arrived while the MC was talking: the MC's turn ends here, cut.
+        onMcTurnCut: (turn) => this.send({ type: 'partner.end', turnId: turn.turnId, interrupted: true }),
         sendFrame: (frame) => {
           const sent = this.connection?.sendAudio(frame) ?? false;
           if (sent) deps.metrics.counters.downlinkFrames++;
@@ -115,7 +134,12 @@ export class Session {
       },
       onPhase: (phase) => this.notify((o) => o.onScenePhase?.(this.id, phase)),
       logger: this.log,
+      downlink: this.downlink,
+      turns: this.turns,
+      playerSpeaking: () => this.uplink.utteranceId !== null,
+      onMcLineEnd: (turnId) => this.send({ type: 'partner.end', turnId, interrupted: false }),
     });
+    for (const line of deps.takeover?.transcript ?? []) this.stage.addLine(line);
     this.lifecycle.onTransition((to, from) => this.log.debug('session state', { from, to }));
   }
 
@@ -129,6 +153,8 @@ export class Session {
 
   /** Opens the upstream; on success the session is live and the attached browser gets `welcome`. */
   async start(): Promise<void> {
+    // The MC's intro is synthesized while the upstream connects, so its voice is ready when the scene goes live.
+    if (!this.deps.takeover) this.stage.prepareIntro();
     try {
       await this.link.connect();
     } catch (error) {
@@ -140,6 +166,13 @@ export class Session {
     // Ended (scene.end, shutdown) while connecting: the link is already closed.
     if (this.state !== 'open') return;
     this.lifecycle.transition('live');
+    const takeover = this.deps.takeover;
+    if (takeover) {
+      // Taken over from the store: the browser is already attached with its resume; no intro again.
+      this.notify((o) => o.onSessionTakenOver?.({ sessionId: this.id, ...takeover.stored }));
+      this.sendWelcome(true);
+      return;
+    }
     this.deps.metrics.counters.sessionsStarted++;
     this.notify((o) =>
       o.onSessionStarted?.({
@@ -149,6 +182,11 @@ export class Session {
         upstream: this.deps.upstreamKind,
         startedAt: new Date(),
         phase: this.stage.phase,
+        scene: {
+          suggestion: this.stage.scene.suggestion,
+          partnerVoice: this.stage.scene.partnerVoice,
+          mcVoice: this.stage.scene.mcVoice,
+        },
       }),
     );
     this.sendWelcome(false);
@@ -296,6 +334,8 @@ export class Session {
         return;
       case 'playback.started':
         this.log.debug('playback started', { turnId: message.turnId, latencyMs: message.latencyMs });
+        // The MC's voice is not a reply to the player: no voice-to-voice figure for it.
+        if (this.stage.isMcTurn(message.turnId)) return;
         this.notify((o) =>
           o.onPlaybackStarted?.({
             sessionId: this.id,
@@ -366,8 +406,12 @@ export class Session {
     };
   }
 
-  /** Stops the partner mid-turn: nothing more of it is sent; the browser hears partner.end interrupted. */
+  /**
+   * Stops the partner mid-turn: nothing more of it is sent; the browser hears partner.end interrupted. An MC line
+   * is only cut by the player (barge-in): the upstream's interruptions and resumes are about the partner.
+   */
   private cutPartnerTurn(byBargeIn: boolean): void {
+    if (!byBargeIn && this.downlink.currentTurn?.speaker === 'mc') return;
     const turn = this.downlink.interruptTurn(byBargeIn);
     if (!turn) return;
     this.send({ type: 'partner.end', turnId: turn.turnId, interrupted: true });
@@ -375,8 +419,9 @@ export class Session {
   }
 
   private onPartnerTurnStart(turn: PartnerTurn): void {
-    this.send({ type: 'partner.start', turnId: turn.turnId });
-    this.turns.partnerStarted(turn);
+    this.send({ type: 'partner.start', turnId: turn.turnId, speaker: turn.speaker ?? 'partner' });
+    // An MC line's turn is logged by the stage (as an MC turn, with its text).
+    if (turn.speaker !== 'mc') this.turns.partnerStarted(turn);
   }
 
   // ---- relay → browser ------------------------------------------------------
@@ -416,14 +461,43 @@ export class Session {
     }
   }
 
-  /** Relay shutdown: tell the browser to reconnect elsewhere, then end. */
+  /**
+   * Relay shutdown. A live scene with persistence is handed off: what was said is stored, the scene stays
+   * active, and the browser is told to reconnect (another instance, or this one restarted, takes it over with
+   * the stored resumption handle). Otherwise (no store, or the scene was ending anyway) it ends here.
+   */
   drain(): void {
+    if (this.deps.handOffOnDrain && (this.state === 'live' || this.state === 'open') && !this.sceneOver) {
+      this.handOff();
+      return;
+    }
     // A scene waiting for its coach gets the fallback at once and ends.
     this.stage.dispose();
     this.end('relay.draining', {
       code: 'relay.draining',
       message: 'this relay is shutting down; reconnect to continue',
     });
+  }
+
+  private handOff(): void {
+    this.lifecycle.transition('draining');
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    // A line the player had not finished is cancelled (never half a turn to the model); a partner turn in
+    // flight is stored as interrupted.
+    const cancelled = this.uplink.cancelUtterance();
+    if (cancelled !== null) this.turns.playerCancelled(cancelled);
+    this.uplink.dispose();
+    const cut = this.downlink.interruptTurn(false);
+    if (cut) this.send({ type: 'partner.end', turnId: cut.turnId, interrupted: true });
+    this.turns.finalizeAll(false, true);
+    this.link.close();
+    this.stage.dispose();
+    this.sendError('relay.draining', 'this relay is restarting; reconnecting to continue the scene', false);
+    this.lifecycle.transition('closed');
+    this.connection?.close('relay.draining');
+    this.notify((o) => o.onSessionHandedOff?.(this.id));
+    this.log.info('session handed off', { turns: this.turns.count });
+    this.deps.onClosed(this);
   }
 
   counters() {

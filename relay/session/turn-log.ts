@@ -30,9 +30,26 @@ export interface TurnHooks {
   onExchange?(exchange: { playerText: string; partnerText: string; interrupted: boolean }): void;
 }
 
+interface McRecord {
+  text: string;
+  startedAt: Date;
+  /** The downlink turn that voices the line; null while it is text only (or its audio is still coming). */
+  turn: PartnerTurn | null;
+}
+
+/** The room's reaction to one exchange, stored as an audience turn (text = the reaction). */
+export interface AudienceLine {
+  reaction: string;
+  sentiment: number;
+  /** The running mood after this reaction. */
+  mood: number;
+}
+
 export class TurnLog {
   private player: PlayerTurn | null = null;
   private partner: PartnerRecord | null = null;
+  /** The MC line being said (or waiting for its voice); stored when it ends, or before any turn after it. */
+  private mc: McRecord | null = null;
   count = 0;
 
   constructor(
@@ -127,12 +144,68 @@ export class TurnLog {
 
   /** The upstream finished a turn (or the scene ends): the partner's text is final, and so is the player's it answered. */
   finalizeAll(interrupted: boolean, sceneEnding = false): void {
+    if (sceneEnding) this.finalizeMc(this.mc?.turn !== null && this.mc?.turn !== undefined);
     // A player still speaking keeps their turn open (their transcript may still grow), unless the scene is ending.
     const player = this.player?.endedAt || sceneEnding ? this.player : null;
     // Turns end (and get their seq) in the order they started: the player's line, then the reply to it.
     if (player && (!this.partner || player.startedAt <= this.partner.startedAt)) this.finalizePlayer();
     if (this.partner) this.finalizePartner(interrupted);
     if (player && this.player === player) this.finalizePlayer();
+  }
+
+  /** The MC starts a line (shown as text at once; its voice may follow). A line still open is stored first. */
+  mcStarted(text: string): void {
+    this.finalizeMc(false);
+    this.mc = { text, startedAt: new Date(), turn: null };
+    this.emit((o) => o.onTurnStarted?.({ sessionId: this.sessionId, speaker: 'mc', turnId: 0, startedAt: this.mc!.startedAt }));
+  }
+
+  /** True while the MC line is open: nothing else has been stored since it started. */
+  get mcLineOpen(): boolean {
+    return this.mc !== null;
+  }
+
+  /** The open MC line is voiced on this downlink turn. */
+  mcVoiced(turn: PartnerTurn): void {
+    if (this.mc) this.mc.turn = turn;
+  }
+
+  /** The open MC line ended: played out, text only (`interrupted` false), or cut (true). */
+  mcEnded(interrupted: boolean): void {
+    this.finalizeMc(interrupted);
+  }
+
+  /** The room reacted to an exchange: one audience turn with the reaction's sentiment and the room's mood. */
+  audienceReacted(line: AudienceLine): void {
+    const at = new Date();
+    this.emit((o) => o.onTurnStarted?.({ sessionId: this.sessionId, speaker: 'audience', turnId: 0, startedAt: at }));
+    this.ended({
+      sessionId: this.sessionId,
+      speaker: 'audience',
+      turnId: 0,
+      startedAt: at,
+      endedAt: at,
+      text: line.reaction,
+      interrupted: false,
+      sentiment: line.sentiment,
+      mood: line.mood,
+    });
+  }
+
+  private finalizeMc(interrupted: boolean): void {
+    const record = this.mc;
+    if (!record) return;
+    this.mc = null;
+    this.ended({
+      sessionId: this.sessionId,
+      speaker: 'mc',
+      turnId: record.turn?.turnId ?? 0,
+      startedAt: record.startedAt,
+      endedAt: new Date(),
+      text: record.text,
+      interrupted,
+      ...(record.turn ? { framesSent: record.turn.framesSent } : {}),
+    });
   }
 
   private finalizePlayer(cancelled = false): void {
@@ -189,6 +262,9 @@ export class TurnLog {
   }
 
   private ended(event: TurnEndedEvent): void {
+    // Stored in scene order: an MC line that began before this turn ended is stored ahead of it (cut short,
+    // when its voice was still on the downlink; the partner's audio cuts it before any partner turn can end).
+    if (event.speaker !== 'mc' && this.mc) this.finalizeMc(this.mc.turn !== null);
     this.count++;
     this.log.debug('turn ended', {
       speaker: event.speaker,

@@ -2,7 +2,7 @@
 // On goAway (or an abnormal close) it reconnects with the latest session-resumption handle, so the model keeps
 // the scene's context and the player does not notice beyond, at worst, a cut partner turn.
 import { AppError, type ErrorCode } from '../../shared/errors.js';
-import type { Upstream, UpstreamEvents, UpstreamFactory, UpstreamOptions } from '../live/upstream.js';
+import type { Upstream, UpstreamEvents, UpstreamFactory, UpstreamOptions, UpstreamTextTurn } from '../live/upstream.js';
 import type { Logger } from '../log.js';
 
 export type UpstreamLinkState = 'connecting' | 'ready' | 'resuming' | 'failed' | 'closed';
@@ -29,11 +29,18 @@ export interface UpstreamLinkOptions {
   onFailed: (code: ErrorCode, message: string) => void;
   /** True while a turn is in flight; a goAway then waits for the turn to end (or the deadline). */
   isBusy: () => boolean;
+  /**
+   * The scene so far, for a fresh upstream when the handle is refused (expired, unknown to this endpoint).
+   * Without it a refused handle ends the session.
+   */
+  history?: () => UpstreamTextTurn[];
 }
 
 export class UpstreamLink {
   state: UpstreamLinkState = 'connecting';
   resumes = 0;
+  /** Upstreams opened without a handle (refused) and given the scene so far instead. */
+  freshStarts = 0;
   private upstream: Upstream | null = null;
   private handle: string | undefined;
   private generation = 0;
@@ -51,7 +58,14 @@ export class UpstreamLink {
 
   /** First connect; throws AppError when Live cannot be reached. */
   async connect(): Promise<void> {
-    this.upstream = await this.open();
+    try {
+      this.upstream = await this.open();
+    } catch (error) {
+      // A session taken over from the store brings a handle this endpoint may no longer honour.
+      if (!this.handle || !this.link.history || this.state === 'closed') throw error;
+      this.link.logger.warn('resumption handle refused, opening a fresh upstream with the scene so far', { error });
+      this.upstream = await this.openFresh();
+    }
     if (this.state === 'closed') {
       this.upstream.close();
       return;
@@ -70,6 +84,16 @@ export class UpstreamLink {
     this.generation++;
     this.upstream?.close();
     this.upstream = null;
+  }
+
+  /** A new Live session (no handle) told the scene so far. */
+  private async openFresh(): Promise<Upstream> {
+    this.handle = undefined;
+    const upstream = await this.open();
+    const history = this.link.history?.() ?? [];
+    if (history.length > 0) upstream.sendClientContent(history, false);
+    this.freshStarts++;
+    return upstream;
   }
 
   private open(): Promise<Upstream> {
@@ -122,7 +146,7 @@ export class UpstreamLink {
     if (this.state !== 'ready') return;
     this.resumeWhenIdle = false;
     if (this.goAwayTimer) clearTimeout(this.goAwayTimer);
-    if (!this.handle) {
+    if (!this.handle && !this.link.history) {
       this.fail('upstream.error', `the scene partner's connection ended (${reason}) and cannot be resumed`);
       return;
     }
@@ -134,7 +158,9 @@ export class UpstreamLink {
       if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
       if (this.state !== 'resuming') return;
       try {
-        const next = await this.open();
+        // The last try (or any without a handle) starts fresh with the scene so far, when the session can.
+        const fresh = !this.handle || (attempt === MAX_RESUME_ATTEMPTS - 1 && this.link.history !== undefined);
+        const next = fresh ? await this.openFresh() : await this.open();
         if (this.state !== 'resuming') {
           next.close();
           return;
@@ -148,6 +174,8 @@ export class UpstreamLink {
         return;
       } catch (error) {
         this.link.logger.warn('upstream resume failed', { reason, attempt, error });
+        // Live refused the handle itself (policy close): trying it again only adds backoff; go fresh next.
+        if (this.link.history && isHandleRefused(error)) this.handle = undefined;
       }
     }
     old?.close();
@@ -159,6 +187,11 @@ export class UpstreamLink {
     this.state = 'failed';
     this.link.onFailed(code, message);
   }
+}
+
+/** Live closes a setup with 1008 (policy) when its resumption handle is unknown or expired. */
+export function isHandleRefused(error: unknown): boolean {
+  return /\(code 1008\)|resumption handle/i.test(error instanceof Error ? error.message : String(error));
 }
 
 export function toAppError(error: unknown): AppError {

@@ -14,6 +14,7 @@ import {
   type SceneStep,
   stageDirection,
   stageDirectionContent,
+  phaseAt,
   startScene,
   type TurnBudget,
 } from './phases.js';
@@ -39,6 +40,8 @@ export interface StageSceneSetup {
   budget?: Partial<TurnBudget>;
   partnerVoice?: string;
   mcVoice?: string;
+  /** A scene taken over from the store: the player turns it already had (phase follows from them). */
+  playerTurnsDone?: number;
 }
 
 export interface PhaseUpdate {
@@ -64,7 +67,9 @@ export class StageScene {
       setup.suggestion && isCatalogSuggestion(this.game, setup.suggestion)
         ? setup.suggestion
         : drawSuggestion(this.game, setup.seed ?? randomSeed());
-    this.scene = startScene(setup.budget);
+    const started = startScene(setup.budget);
+    const done = Math.max(0, setup.playerTurnsDone ?? 0);
+    this.scene = done === 0 ? started : { ...started, playerTurns: done, phase: phaseAt(done, started.budget) };
     this.partnerVoice = setup.partnerVoice ?? DEFAULT_PARTNER_VOICE;
     this.mcVoice = setup.mcVoice ?? DEFAULT_MC_VOICE;
   }

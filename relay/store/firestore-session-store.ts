@@ -95,6 +95,7 @@ export class FirestoreSessionStore implements SessionStore {
         quality: { framesReceived: 0, framesLost: 0, jitterP95Ms: 0, reconnects: 0 },
         latency: null,
         coach: null,
+        scene: init.scene ? (JSON.parse(JSON.stringify(init.scene)) as unknown) : null,
       }),
     );
     return { id };

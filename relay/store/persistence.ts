@@ -23,6 +23,8 @@ export interface Persistence {
   store: FirestoreSessionStore;
   recorder: SessionRecorder;
   authenticator: Authenticator;
+  /** The secret signing identity cookies (RELAY_SECRET, or the local one kept with the data); resume tokens use it too. */
+  secret: string | undefined;
   /** Where sessions go, for the startup log. */
   target: string;
   /** Mounts GET /api/sessions and GET /api/sessions/*. */
@@ -101,7 +103,8 @@ export async function startPersistence(
   const db: Firestore = createFirestore({ projectId: mode.projectId, emulatorHost });
   const store = new FirestoreSessionStore(db, { logger: log.child({ component: 'session-store' }) });
   const recorder = new SessionRecorder(store, { model: config.geminiLiveModel });
-  const authenticator = new AnonymousCookieAuthenticator({ secret: identitySecret(env, mode, log) });
+  const secret = identitySecret(env, mode, log);
+  const authenticator = new AnonymousCookieAuthenticator({ secret });
   const target =
     mode.kind === 'production'
       ? `firestore (${mode.projectId})`
@@ -118,6 +121,7 @@ export async function startPersistence(
     store,
     recorder,
     authenticator,
+    secret,
     target,
     routes(router) {
       router.add('GET', '/api/sessions', sessionsApi);

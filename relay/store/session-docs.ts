@@ -1,7 +1,7 @@
 // Firestore document shapes for sessions/{id} and sessions/{id}/turns/{seq}, and the queued write that carries them.
 import { Timestamp } from '@google-cloud/firestore';
 import { z } from 'zod';
-import { CoachFeedback } from '../../shared/stage.js';
+import { CoachFeedback, Suggestion } from '../../shared/stage.js';
 import type { StoredSession, StoredTurn, TurnRecord } from './session-store.js';
 import { SESSION_STATUSES, SPEAKERS } from './session-store.js';
 import type { QueuedWrite } from './write-queue.js';
@@ -29,6 +29,9 @@ export interface TurnDoc {
   voiceToVoiceMs: number | null;
   interrupted: boolean;
   tokens: number | null;
+  /** Audience turns only: the exchange's sentiment and the room's running mood after it, in [-1, 1]. */
+  sentiment?: number;
+  mood?: number;
 }
 
 export function toTurnDoc(turn: TurnRecord): TurnDoc {
@@ -42,6 +45,9 @@ export function toTurnDoc(turn: TurnRecord): TurnDoc {
     voiceToVoiceMs: turn.voiceToVoiceMs ?? null,
     interrupted: turn.interrupted ?? false,
     tokens: turn.tokens ?? null,
+    // Absent (not null) on other speakers' turns: Firestore refuses undefined, and the field means nothing there.
+    ...(turn.sentiment === undefined ? {} : { sentiment: turn.sentiment }),
+    ...(turn.mood === undefined ? {} : { mood: turn.mood }),
   };
 }
 
@@ -74,6 +80,8 @@ export class SessionWrite implements QueuedWrite {
 const timestamp = z.instanceof(Timestamp).transform((value) => value.toDate());
 const count = z.number().finite().nonnegative();
 
+const SceneSetupDoc = z.object({ suggestion: Suggestion, partnerVoice: z.string(), mcVoice: z.string() });
+
 const sessionDocSchema = z.object({
   ownerId: z.string(),
   game: z.string(),
@@ -103,6 +111,10 @@ const sessionDocSchema = z.object({
     .unknown()
     .optional()
     .transform((value) => CoachFeedback.safeParse(value).data ?? null),
+  scene: z
+    .unknown()
+    .optional()
+    .transform((value) => SceneSetupDoc.safeParse(value).data ?? null),
 });
 
 const turnDocSchema = z.object({
@@ -115,6 +127,8 @@ const turnDocSchema = z.object({
   voiceToVoiceMs: count.nullable().default(null),
   interrupted: z.boolean().default(false),
   tokens: count.nullable().default(null),
+  sentiment: z.number().min(-1).max(1).optional().catch(undefined),
+  mood: z.number().min(-1).max(1).optional().catch(undefined),
 });
 
 /** Parses a stored session; null when the document is not one of ours (never trust stored shape blindly). */
@@ -126,6 +140,12 @@ export function fromSessionDoc(id: string, data: unknown): StoredSession | null 
 export function fromTurnDoc(data: unknown): StoredTurn | null {
   const parsed = turnDocSchema.safeParse(data);
   if (!parsed.success) return null;
-  const { voiceToVoiceMs, tokens, ...rest } = parsed.data;
-  return { ...rest, voiceToVoiceMs: voiceToVoiceMs ?? undefined, tokens: tokens ?? undefined };
+  const { voiceToVoiceMs, tokens, sentiment, mood, ...rest } = parsed.data;
+  return {
+    ...rest,
+    voiceToVoiceMs: voiceToVoiceMs ?? undefined,
+    tokens: tokens ?? undefined,
+    ...(sentiment === undefined ? {} : { sentiment }),
+    ...(mood === undefined ? {} : { mood }),
+  };
 }

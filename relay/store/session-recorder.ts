@@ -9,6 +9,7 @@ import type {
   SessionEndedEvent,
   SessionObserver,
   SessionStartedEvent,
+  SessionTakenOverEvent,
   TurnEndedEvent,
   TurnStartedEvent,
   UsageEvent,
@@ -87,7 +88,20 @@ export class SessionRecorder implements SessionObserver {
       model: this.options.model,
       createdAt: event.startedAt,
       ...(event.phase ? { phase: event.phase } : {}),
+      ...(event.scene ? { scene: event.scene } : {}),
     });
+  }
+
+  onSessionTakenOver(event: SessionTakenOverEvent): void {
+    const session = this.session(event.sessionId);
+    session.nextSeq = Math.max(session.nextSeq, event.turnCount);
+    session.usage = { ...event.usage };
+    session.reconnects = event.reconnects + 1;
+  }
+
+  onSessionHandedOff(sessionId: string): void {
+    // Still active in the store: whoever takes it over continues its seqs and totals from there.
+    this.sessions.delete(sessionId);
   }
 
   onScenePhase(sessionId: string, phase: string): void {
@@ -116,6 +130,8 @@ export class SessionRecorder implements SessionObserver {
       startedAt: event.startedAt,
       endedAt: event.endedAt,
       interrupted: event.interrupted,
+      ...(event.sentiment === undefined ? {} : { sentiment: event.sentiment }),
+      ...(event.mood === undefined ? {} : { mood: event.mood }),
     };
     if (event.speaker === 'partner') {
       // The browser's figure (its end of speech → sound out of its speaker) is the real voice-to-voice; the

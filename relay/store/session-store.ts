@@ -1,7 +1,7 @@
 // What a relay session persists. The relay calls the write methods on the audio path: they only enqueue and
 // never throw for Firestore trouble; reads are async and may fail (the HTTP API turns that into a 503).
 
-import type { CoachFeedback } from '../../shared/stage.js';
+import type { CoachFeedback, Suggestion } from '../../shared/stage.js';
 
 export const SESSION_STATUSES = ['active', 'completed', 'abandoned'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -27,6 +27,13 @@ export interface LatencySummary {
   p95Ms: number;
 }
 
+/** How the scene was set up: enough for another relay instance to take it over with the same partner. */
+export interface SceneSetupRecord {
+  suggestion: Suggestion;
+  partnerVoice: string;
+  mcVoice: string;
+}
+
 export interface NewSession {
   /** The relay's own session id when it has one; otherwise a random one is made. */
   id?: string;
@@ -36,6 +43,7 @@ export interface NewSession {
   model: string;
   phase?: string;
   createdAt?: Date;
+  scene?: SceneSetupRecord;
 }
 
 /** Fields a live session updates as it goes; each given group replaces the stored one whole. */
@@ -62,6 +70,10 @@ export interface TurnRecord {
   voiceToVoiceMs?: number;
   interrupted?: boolean;
   tokens?: number;
+  /** Audience turns: how the room took the exchange (text = its reaction), in [-1, 1]. */
+  sentiment?: number;
+  /** Audience turns: the room's running mood after this reaction, in [-1, 1] (the scene's mood over time). */
+  mood?: number;
 }
 
 export interface StoredTurn extends TurnRecord {
@@ -86,6 +98,8 @@ export interface StoredSession {
   latency: LatencySummary | null;
   /** Null until the coach wrote a report (and for documents written before there was a coach). */
   coach: CoachFeedback | null;
+  /** Null for documents written before the scene setup was stored. */
+  scene: SceneSetupRecord | null;
 }
 
 export interface SessionStore {
