@@ -9,6 +9,7 @@ import { browserSceneDeps, preloadMic } from './session/browser-deps.js';
 import { SceneController } from './session/scene-controller.js';
 import { createSceneSetup } from './stage/scene-setup.js';
 import { createAppStores } from './store/stores.js';
+import { sharedIceServerSource } from './transport/ice-servers.js';
 import { AppProvider } from './ui/app-context.js';
 
 const stores = createAppStores();
@@ -39,3 +40,5 @@ if (root) {
 // Fetch the VAD code while the player reads the page, so the mic starts fast after Start scene.
 const idle = window.requestIdleCallback ?? ((callback: () => void) => setTimeout(callback, 500));
 idle(() => void preloadMic().catch(() => {}));
+// TURN credentials too: the first offer then gathers relay candidates without waiting on a fetch.
+idle(() => void sharedIceServerSource().get());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIVE_MODEL, DEFAULT_WS_KEEPALIVE_MS, loadConfig, upstreamKind } from './config.js';
+import { DEFAULT_LIVE_MODEL, DEFAULT_WS_KEEPALIVE_MS, loadConfig, productionProblems, upstreamKind } from './config.js';
 
 describe('loadConfig', () => {
   it('has production defaults with an empty environment', () => {
@@ -73,5 +73,26 @@ describe('loadConfig', () => {
     expect(loadConfig({ WS_KEEPALIVE_MS: '20000' }).wsKeepaliveMs).toBe(20_000);
     expect(loadConfig({ WS_KEEPALIVE_MS: '0' }).wsKeepaliveMs).toBe(0);
     expect(() => loadConfig({ WS_KEEPALIVE_MS: 'often' })).toThrow(/WS_KEEPALIVE_MS/);
+  });
+});
+
+describe('productionProblems', () => {
+  const production = {
+    NODE_ENV: 'production',
+    GEMINI_API_KEY: 'key',
+    GOOGLE_CLOUD_PROJECT: 'improv-prod',
+    RELAY_SECRET: 'shared',
+  };
+
+  it('lets a complete production environment (and any non-production one) start', () => {
+    expect(productionProblems(loadConfig(production), production)).toEqual([]);
+    expect(productionProblems(loadConfig({}), {})).toEqual([]);
+  });
+
+  it('names each missing production setting instead of falling back to the offline stand-ins', () => {
+    const env = { NODE_ENV: 'production' };
+    const problems = productionProblems(loadConfig(env), env);
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/GEMINI_API_KEY[\s\S]*GOOGLE_CLOUD_PROJECT[\s\S]*RELAY_SECRET/);
   });
 });

@@ -164,3 +164,23 @@ export function loadConfig(env: Env = process.env): RelayConfig {
 export function upstreamKind(config: Pick<RelayConfig, 'geminiApiKey'>): 'gemini' | 'emulator' {
   return config.geminiApiKey ? 'gemini' : 'emulator';
 }
+
+/**
+ * In production (NODE_ENV=production, as the container sets) the offline stand-ins must never start by accident,
+ * and every instance must share RELAY_SECRET (resume tokens and identity cookies verify across instances).
+ * Returns what is missing, in words an operator can act on; empty when the relay may start.
+ */
+export function productionProblems(config: RelayConfig, env: Env = process.env): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  if (!config.geminiApiKey && !config.liveEmulatorUrl) {
+    problems.push('GEMINI_API_KEY is unset: production would talk to the offline Live emulator');
+  }
+  if (!config.googleCloudProject && !config.firestoreEmulatorHost) {
+    problems.push('GOOGLE_CLOUD_PROJECT is unset: production would keep scenes in a local Firestore emulator');
+  }
+  if (!nonEmpty(env.RELAY_SECRET)) {
+    problems.push('RELAY_SECRET is unset: instances could not verify each other’s resume tokens and cookies');
+  }
+  return problems;
+}

@@ -1,7 +1,7 @@
 // The relay process: `node --import tsx relay/main.ts`. Reads the environment, starts the Live emulator when
 // there is no GEMINI_API_KEY (and no LIVE_EMULATOR_URL) and the Firestore emulator when there is no
 // GOOGLE_CLOUD_PROJECT (and no FIRESTORE_EMULATOR_HOST), serves until SIGTERM/SIGINT, then drains and saves.
-import { loadConfig } from './config.js';
+import { loadConfig, productionProblems } from './config.js';
 import { type EmulatorProcess, spawnEmulator } from './live/emulator-process.js';
 import { createLogger } from './log.js';
 import { startRelay } from './server.js';
@@ -16,6 +16,10 @@ const MIN_STORE_FLUSH_MS = 500;
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel, { component: 'relay' });
+  const problems = productionProblems(config, process.env);
+  if (problems.length > 0) {
+    throw new Error(`refusing to start in production: ${problems.join('; ')}`);
+  }
   let emulator: EmulatorProcess | null = null;
   let persistence: Persistence | null = null;
   const cleanUp = async () => {

@@ -157,6 +157,36 @@ describe('SceneController reconnect', () => {
     await h.controller.end();
   });
 
+  it('a restarting relay (relay.draining, not fatal) is a drop: the scene resumes, a retry refused the same way retries', async () => {
+    vi.useFakeTimers();
+    const h = harness();
+    const { player } = await startRunning(h);
+    const first = h.latest();
+    first.deliver({
+      type: 'error',
+      code: 'relay.draining',
+      message: 'this relay is restarting; reconnecting to continue the scene',
+      fatal: false,
+    });
+    expect(h.stores.connection.getState()).toMatchObject({ state: 'reconnecting' });
+    expect(first.closed).toBe(true);
+    expect(h.stores.scene.getState().phase).toBe('running');
+    await vi.advanceTimersByTimeAsync(100);
+    // The first retry reaches the relay that is still going down: refused the same way, then closed.
+    const second = await awaitResumeHello(h, 2);
+    second.deliver({ type: 'error', code: 'relay.draining', message: 'restarting', fatal: false });
+    second.drop('closed by the relay');
+    await vi.advanceTimersByTimeAsync(1_000);
+    const third = await awaitResumeHello(h, 3);
+    expect(third.sent[0]).toMatchObject({ sessionId: 'session-1', resumeToken: 'token-1' });
+    third.deliver(welcome('token-2', true));
+    await vi.waitFor(() => expect(h.stores.connection.getState().state).toBe('connected'));
+    expect(h.stores.scene.getState().phase).toBe('running');
+    expect(h.players).toHaveLength(1);
+    expect(player.closed).toBe(false);
+    await h.controller.end();
+  });
+
   it('retries failed attempts with backoff and gives up after the grace period in plain words', async () => {
     vi.useFakeTimers();
     const h = harness({ reconnectGraceMs: 3_000 });
