@@ -90,7 +90,15 @@ export class WebRtcTransport extends ChannelTransport {
     opened.catch(() => {});
 
     await peer.setLocalDescription(await peer.createOffer());
-    await iceGatheringComplete(peer, this.#options.iceGatheringTimeoutMs ?? DEFAULT_ICE_GATHERING_TIMEOUT_MS, signal);
+    const withTurn = iceServers.some((server) =>
+      (Array.isArray(server.urls) ? server.urls : [server.urls]).some((url) => /^turns?:/.test(url)),
+    );
+    await iceGatheringComplete(
+      peer,
+      this.#options.iceGatheringTimeoutMs ?? DEFAULT_ICE_GATHERING_TIMEOUT_MS,
+      signal,
+      withTurn,
+    );
     const sdp = peer.localDescription?.sdp;
     if (!sdp) throw new TransportError('transport.signaling', 'no local description to offer');
     const answer = await this.#postOffer({ type: 'offer', sdp }, signal);
@@ -221,29 +229,56 @@ function channelOpen(channel: RTCDataChannel, signal: AbortSignal): Promise<void
   });
 }
 
-/** Resolves when gathering completes or after `timeoutMs` (we send what we have: host candidates come first). */
-function iceGatheringComplete(peer: RTCPeerConnection, timeoutMs: number, signal: AbortSignal): Promise<void> {
+/**
+ * After a candidate, how long to wait for more before offering. Chrome's gathering takes ~125 ms to report
+ * `complete` on loopback while its host candidates arrive in ~10 ms; every connect and every resume paid that.
+ */
+export const ICE_SETTLE_MS = 30;
+
+/**
+ * Resolves when the offer has the candidates worth waiting for: gathering complete; or, without TURN, the host
+ * candidates settled (none for ICE_SETTLE_MS); with TURN, a relay candidate and then the settle. At most
+ * `timeoutMs` (we send what we have). Candidates that come later are not lost: the relay learns the browser's
+ * address from its connectivity checks (peer-reflexive).
+ */
+function iceGatheringComplete(
+  peer: RTCPeerConnection,
+  timeoutMs: number,
+  signal: AbortSignal,
+  needRelay = false,
+): Promise<void> {
   if (peer.iceGatheringState === 'complete') return Promise.resolve();
   return new Promise((resolve, reject) => {
+    let settle: ReturnType<typeof setTimeout> | undefined;
+    let haveRelay = false;
     const done = () => {
       clearTimeout(timer);
+      clearTimeout(settle);
       peer.removeEventListener('icegatheringstatechange', onChange);
+      peer.removeEventListener('icecandidate', onCandidate);
       signal.removeEventListener('abort', onAbort);
     };
-    const onChange = () => {
-      if (peer.iceGatheringState !== 'complete') return;
+    const finish = () => {
       done();
       resolve();
+    };
+    const onChange = () => {
+      if (peer.iceGatheringState === 'complete') finish();
+    };
+    const onCandidate = (event: RTCPeerConnectionIceEvent) => {
+      if (!event.candidate) return;
+      haveRelay ||= / typ relay/.test(event.candidate.candidate);
+      if (needRelay && !haveRelay) return;
+      clearTimeout(settle);
+      settle = setTimeout(finish, ICE_SETTLE_MS);
     };
     const onAbort = () => {
       done();
       reject(signal.reason);
     };
-    const timer = setTimeout(() => {
-      done();
-      resolve();
-    }, timeoutMs);
+    const timer = setTimeout(finish, timeoutMs);
     peer.addEventListener('icegatheringstatechange', onChange);
+    peer.addEventListener('icecandidate', onCandidate);
     signal.addEventListener('abort', onAbort);
   });
 }
