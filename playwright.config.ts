@@ -10,6 +10,8 @@ const baseURL = `http://127.0.0.1:${port}`;
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
+  // Per port: two runs on different E2E_PORTs must not empty each other's traces.
+  outputDir: process.env.E2E_PORT ? `test-results/e2e-${port}` : 'test-results',
   // Real-time audio on a 2-core machine: one browser at a time keeps timing honest.
   workers: 1,
   fullyParallel: false,

@@ -1,5 +1,6 @@
 // A read-only window.__improv for end-to-end tests and curious humans. Every field is a getter
 // over the stores, so it costs nothing until read.
+import { ambientSoundsPlayed } from './audio/ambient.js';
 import type { SceneController } from './session/scene-controller.js';
 import type { AppStores } from './store/stores.js';
 
@@ -13,9 +14,18 @@ export interface ImprovInstrumentation {
   readonly inbound: ReturnType<SceneController['inboundCounters']>;
   readonly lastVoiceToVoiceMs: number | null;
   readonly utterancesSent: number;
+  /** Partner turns heard (MC turns are not partner turns). */
   readonly partnerTurnsHeard: number;
+  /** MC turns whose audio actually started playing. */
+  readonly mcTurnsHeard: number;
+  /** Crowd sounds started (the optional ambient audience, off by default). */
+  readonly ambientSoundsPlayed: number;
+  /** Times the player talked over the partner (talking over the MC is mcBargeIns). */
   readonly bargeIns: number;
+  readonly mcBargeIns: number;
+  /** The partner (not the MC) is audible right now. */
   readonly partnerSpeaking: boolean;
+  readonly mcSpeaking: boolean;
   readonly rttMs: number | null;
   /** Hop timings of the current (or last) scene: see client/session/latency-timeline.ts. */
   readonly timeline: ReturnType<SceneController['latencyTimeline']>;
@@ -47,8 +57,9 @@ export function createInstrumentation(stores: AppStores, controller: SceneContro
         .getState()
         .entries.map(({ speaker, streamId, text, final }) => Object.freeze({ speaker, streamId, text, final }));
     },
+    /** The player's figures; playedTurns holds the partner's turns only, mcPlayedTurns the MC's. */
     get playerStats() {
-      return controller.playerStats();
+      return splitPlayedTurns(controller.playerStats(), stores.stage.getState().mcTurnIds);
     },
     get inbound() {
       return controller.inboundCounters();
@@ -62,11 +73,23 @@ export function createInstrumentation(stores: AppStores, controller: SceneContro
     get partnerTurnsHeard() {
       return scene().partnerTurnsHeard;
     },
+    get ambientSoundsPlayed() {
+      return ambientSoundsPlayed();
+    },
+    get mcTurnsHeard() {
+      return scene().mcTurnsHeard;
+    },
     get bargeIns() {
       return scene().bargeIns;
     },
+    get mcBargeIns() {
+      return scene().mcBargeIns;
+    },
     get partnerSpeaking() {
-      return scene().partnerSpeakingTurnId !== null;
+      return scene().partnerSpeakingTurnId !== null && scene().speakingSpeaker !== 'mc';
+    },
+    get mcSpeaking() {
+      return scene().partnerSpeakingTurnId !== null && scene().speakingSpeaker === 'mc';
     },
     get rttMs() {
       return stores.connection.getState().rttMs;
@@ -75,6 +98,22 @@ export function createInstrumentation(stores: AppStores, controller: SceneContro
       return controller.latencyTimeline();
     },
   });
+}
+
+type PlayerStatsOrNull = ReturnType<SceneController['playerStats']>;
+
+/** The player plays the MC's turns on the same stream as the partner's; the split keeps partner figures pure. */
+export function splitPlayedTurns(
+  stats: PlayerStatsOrNull,
+  mcTurnIds: readonly number[],
+): (NonNullable<PlayerStatsOrNull> & { mcPlayedTurns: NonNullable<PlayerStatsOrNull>['playedTurns'] }) | null {
+  if (!stats) return null;
+  const isMc = (turn: { turnId: number }) => mcTurnIds.includes(turn.turnId);
+  return {
+    ...stats,
+    playedTurns: stats.playedTurns.filter((turn) => !isMc(turn)),
+    mcPlayedTurns: stats.playedTurns.filter(isMc),
+  };
 }
 
 export function installInstrumentation(target: Window, instrumentation: ImprovInstrumentation): void {

@@ -31,6 +31,8 @@ export interface ImprovProbe {
   connectionState: string;
   utterancesSent: number;
   partnerTurnsHeard: number;
+  /** The MC's voiced turns that became audible (the intro, the outro). */
+  mcTurnsHeard: number;
   bargeIns: number;
   partnerSpeaking: boolean;
   lastVoiceToVoiceMs: number | null;
@@ -40,8 +42,9 @@ export async function probe(page: Page): Promise<ImprovProbe> {
   return page.evaluate(() => (window as unknown as { __improv: ImprovProbe }).__improv);
 }
 
-export async function startScene(page: Page): Promise<void> {
-  await page.goto('/');
+/** Clicks Start scene (on a freshly loaded lobby unless `navigate: false`) and waits until the scene is connected. */
+export async function startScene(page: Page, options: { navigate?: boolean } = {}): Promise<void> {
+  if (options.navigate !== false) await page.goto('/');
   await page.getByRole('button', { name: 'Start scene' }).click();
   await expect(page.getByRole('status', { name: 'Connection' }).locator('[data-state]')).toHaveAttribute(
     'data-state',

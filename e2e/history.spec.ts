@@ -42,6 +42,10 @@ test('a finished scene is listed in History and its page shows the player and pa
 
   await page.getByRole('button', { name: 'End scene' }).click();
   await expect(page.getByRole('button', { name: 'Start scene' })).toBeVisible();
+  // The coach reviews the scene; its notes reach the stage (live, or read back from the stored session).
+  const coachNotes = page.getByRole('region', { name: 'Coach’s notes' });
+  await expect(coachNotes).toBeVisible({ timeout: 25_000 });
+  await expect(coachNotes).toContainText(/\w{3,}/);
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'History' }).click();
   await expect(page.getByRole('heading', { name: 'Your scenes' })).toBeVisible();

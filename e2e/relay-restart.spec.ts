@@ -6,11 +6,11 @@
 // restart.wav: conversation.wav (speech at 1.0–6.4 s, 12.4–17.0 s, 23.0–25.7 s) then its first two lines again
 // (30.7–36.1 s, 42.1–46.7 s), so lines remain after the outage whatever it costs on a loaded machine.
 import { expect, type Page, test } from '@playwright/test';
-import type { SessionDetailJson } from '../shared/api.js';
 import { type EmulatorProcess as LiveProcess, spawnEmulator } from '../relay/live/emulator-process.js';
 import { createLogger } from '../relay/log.js';
 import { type EmulatorProcess, spawnFirestoreEmulator } from '../relay/store/emulator-process.js';
 import { type RelayProcess, startRelayProcess } from '../relay/test/relay-process.js';
+import type { SessionDetailJson } from '../shared/api.js';
 import { micFrom, probe, transcriptEntries } from './fixtures.js';
 
 test.use(micFrom('restart.wav'));
@@ -77,9 +77,9 @@ test('SIGKILL mid-scene and a new relay: the page resumes, the scene continues f
   console.log(`relay restart: noticed after ${noticedMs} ms, new relay listening after ${listeningMs} ms`);
   test.info().annotations.push({ type: 'kill → connected again (ms)', description: String(outageMs) });
   console.log(`relay restart: SIGKILL → connected to the new relay in ${outageMs} ms (includes its ~2 s start)`);
-  expect((await page.evaluate(() => (window as unknown as { __improv: { sessionId: string } }).__improv)).sessionId).toBe(
-    sessionId,
-  );
+  expect(
+    (await page.evaluate(() => (window as unknown as { __improv: { sessionId: string } }).__improv)).sessionId,
+  ).toBe(sessionId);
 
   // The scene goes on with the new relay: a later line is answered and heard.
   const heardBefore = (await probe(page)).partnerTurnsHeard;
@@ -101,7 +101,9 @@ test('SIGKILL mid-scene and a new relay: the page resumes, the scene continues f
       { timeout: 15_000 },
     )
     .toBe('completed');
-  const detail = (await (await page.request.get(`${second.url}/api/sessions/${sessionId}`)).json()) as SessionDetailJson;
+  const detail = (await (
+    await page.request.get(`${second.url}/api/sessions/${sessionId}`)
+  ).json()) as SessionDetailJson;
   const stored = (speaker: string) =>
     detail.turns.filter((t) => t.speaker === speaker && t.text.trim() !== '').map((t) => t.text.trim());
   expect(stored('player')).toEqual(players);

@@ -43,6 +43,8 @@ export interface StartRelayOptions {
     textModel?: string;
     coachTimeoutMs?: number;
     audienceTimeoutMs?: number;
+    /** The MC's TTS model; null = the MC is text only (GEMINI_TTS_MODEL, or the default TTS model, when omitted). */
+    ttsModel?: string | null;
   };
   /** More /readyz reasons (e.g. the Firestore backlog at its bound); live scenes are not affected. */
   readinessReasons?: () => string[];
@@ -94,6 +96,7 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
       textModel: options.stage?.textModel ?? textModelFromEnv(),
       coachTimeoutMs: options.stage?.coachTimeoutMs,
       audienceTimeoutMs: options.stage?.audienceTimeoutMs,
+      ...(options.stage?.ttsModel !== undefined ? { ttsModel: options.stage.ttsModel } : {}),
     },
     maxSessions: config.maxSessions,
     relaySecret: config.relaySecret,

@@ -39,7 +39,7 @@ function SceneCard({ scene }: { scene: SessionSummaryJson }) {
       <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-4">
         {figures.map(([label, value]) => (
           <div key={label} className="flex flex-col">
-            <dt className="text-xs uppercase tracking-wider text-stone-500">{label}</dt>
+            <dt className="text-xs uppercase tracking-wider text-stone-400">{label}</dt>
             <dd className="text-stone-200 tabular-nums">{value}</dd>
           </div>
         ))}

@@ -26,7 +26,7 @@ export function PastTranscript({ scene }: { scene: SessionDetailJson }) {
         className="flex flex-col gap-2 rounded-2xl border border-stone-700 bg-stone-900/70 p-3 sm:p-4"
       >
         {turns.length === 0 ? (
-          <p className="py-6 text-center text-sm text-stone-500">No lines were recorded in this scene.</p>
+          <p className="py-6 text-center text-sm text-stone-400">No lines were recorded in this scene.</p>
         ) : (
           turns.map((turn) => (
             <div
@@ -40,7 +40,11 @@ export function PastTranscript({ scene }: { scene: SessionDetailJson }) {
                   {SPEAKER_NAMES[turn.speaker]}
                   <span className="sr-only">:</span>
                 </span>
-                <span>{turn.text}</span>
+                {turn.text.trim() ? (
+                  <span>{turn.text}</span>
+                ) : (
+                  <span className="italic opacity-70">(no words caught)</span>
+                )}
                 {turn.interrupted ? <span className="ml-1 text-xs opacity-70">(cut off)</span> : null}
               </p>
               <p className="text-xs opacity-60 tabular-nums">

@@ -45,7 +45,7 @@ export function SceneFigures({ scene }: { scene: SessionDetailJson }) {
           key={figure.label}
           className="flex flex-col gap-0.5 rounded-2xl border border-stone-800 bg-stone-900/60 px-4 py-3"
         >
-          <dt className="text-xs uppercase tracking-wider text-stone-500">{figure.label}</dt>
+          <dt className="text-xs uppercase tracking-wider text-stone-400">{figure.label}</dt>
           <dd className="text-lg text-stone-100 tabular-nums">{figure.value}</dd>
           {figure.detail ? <dd className="text-xs leading-snug text-stone-400 tabular-nums">{figure.detail}</dd> : null}
         </div>

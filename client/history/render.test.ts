@@ -69,6 +69,13 @@ describe('PastTranscript', () => {
     expect(html).toContain('>1:05<');
   });
 
+  it('says no words were caught for a turn stored without text, instead of an empty bubble', () => {
+    const silent = { ...scene.turns[1]!, seq: 3, text: '  ' };
+    const html = renderToStaticMarkup(createElement(PastTranscript, { scene: { ...scene, turns: [silent] } }));
+    expect(html).toContain('(no words caught)');
+    expect(renderToStaticMarkup(createElement(PastTranscript, { scene }))).not.toContain('(no words caught)');
+  });
+
   it('says so when a scene has no lines', () => {
     const html = renderToStaticMarkup(createElement(PastTranscript, { scene: { ...scene, turns: [] } }));
     expect(html).toContain('No lines were recorded in this scene.');

@@ -91,7 +91,7 @@ export function CoachReportView({ report, headingLevel = 2 }: { report: CoachFee
                   <ScoreBar score={item.score} />
                   <span className="w-12 shrink-0 text-right text-sm text-amber-100 tabular-nums">
                     {item.score}
-                    <span className="text-stone-500"> / {MAX_SCORE}</span>
+                    <span className="text-stone-400"> / {MAX_SCORE}</span>
                   </span>
                 </div>
                 {item.note ? <p className="text-xs leading-relaxed text-stone-400 sm:pl-31">{item.note}</p> : null}

@@ -27,7 +27,7 @@ export function SuggestionRows({
     <dl className="flex flex-col gap-1.5">
       {FIELD_ROWS.map(({ field, label }) => (
         <div key={field} className="flex items-center gap-2">
-          <dt className="w-12 shrink-0 text-xs uppercase tracking-wider text-stone-500">{label}</dt>
+          <dt className="w-12 shrink-0 text-xs uppercase tracking-wider text-stone-400">{label}</dt>
           <dd className="min-w-0 flex-1 text-sm text-stone-100" data-suggestion-field={field}>
             {suggestion[field]}
           </dd>
@@ -67,7 +67,7 @@ export function SceneSetupPanel() {
       className="flex w-full max-w-md flex-col gap-3 rounded-2xl border border-stone-800 bg-stone-950/50 px-4 py-3 text-left"
     >
       <div className="flex items-center justify-between gap-2">
-        <h2 id={headingId} className="text-xs uppercase tracking-[0.2em] text-stone-400">
+        <h2 id={headingId} className="text-xs uppercase tracking-[0.12em] text-stone-400 sm:tracking-[0.2em]">
           The audience suggests
         </h2>
         <button type="button" onClick={() => setup.reroll()} className={SMALL_BUTTON}>
@@ -78,7 +78,7 @@ export function SceneSetupPanel() {
         <SuggestionRows suggestion={suggestion} onReroll={(field) => setup.reroll(field)} />
       </div>
       <div className="flex flex-wrap items-center gap-2 border-t border-stone-800 pt-3">
-        <label htmlFor={voiceId} className="text-xs uppercase tracking-wider text-stone-500">
+        <label htmlFor={voiceId} className="text-xs uppercase tracking-wider text-stone-400">
           Partner voice
         </label>
         <select

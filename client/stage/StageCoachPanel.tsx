@@ -7,6 +7,32 @@ import { useAppStore, useStage, useStageStore } from '../ui/app-context.js';
 import { CoachReportView } from './CoachReportView.js';
 import { waitForStoredCoach } from './stored-coach.js';
 
+/** The panel's id, so the stage can point to it. */
+const COACH_PANEL_ID = 'coach-notes';
+
+/**
+ * On a phone the notes land below the whole stage card, out of sight: once they are in, a button under the status
+ * line takes the player (and keyboard focus) there. Hidden on wide screens, where the notes sit beside the stage.
+ */
+export function CoachNotesJump() {
+  const coach = useStage((s) => s.coach);
+  const phase = useAppStore('scene', (s) => s.phase);
+  if (coach === null || phase !== 'idle') return null;
+  return (
+    <button
+      type="button"
+      onClick={() => {
+        const panel = document.getElementById(COACH_PANEL_ID);
+        panel?.scrollIntoView({ block: 'start' });
+        panel?.focus({ preventScroll: true });
+      }}
+      className="rounded-full border border-emerald-500/40 bg-emerald-950/30 px-4 py-2 text-sm text-emerald-100 hover:bg-emerald-900/40 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-300 lg:hidden"
+    >
+      Read the coach’s notes<span aria-hidden="true"> ↓</span>
+    </button>
+  );
+}
+
 export function StageCoachPanel() {
   const coach = useStage((s) => s.coach);
   const phase = useAppStore('scene', (s) => s.phase);
@@ -47,9 +73,12 @@ function CoachPanel({
 }) {
   return (
     <section
+      id={COACH_PANEL_ID}
       aria-labelledby={headingId}
       data-coach-panel=""
-      className="flex flex-col gap-4 rounded-3xl border border-emerald-500/25 bg-stone-950/60 px-4 py-5 sm:px-6"
+      // Focusable from script only: CoachNotesJump moves focus here.
+      tabIndex={-1}
+      className="flex scroll-mt-4 flex-col gap-4 rounded-3xl focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-300 border border-emerald-500/25 bg-stone-950/60 px-4 py-5 sm:px-6"
     >
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 id={headingId} className="font-serif text-xl text-amber-200">

@@ -68,7 +68,7 @@ describe('waitForStoredCoach', () => {
 
   it('gives up with null when no report comes in time', async () => {
     const { fetchImpl, hits } = await serve([{ status: 200, body: detail(null) }]);
-    expect(await waitForStoredCoach('s1', { fetchImpl, intervalMs: 10, timeoutMs: 50 })).toBeNull();
+    expect(await waitForStoredCoach('s1', { fetchImpl, intervalMs: 10, timeoutMs: 500 })).toBeNull();
     expect(hits()).toBeGreaterThanOrEqual(2);
   });
 

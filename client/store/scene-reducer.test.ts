@@ -59,3 +59,37 @@ describe('sceneReducer', () => {
     expect(run([{ type: 'ending' }]).phase).toBe('idle');
   });
 });
+
+describe('sceneReducer: the MC on the downlink', () => {
+  it('counts the MC’s turns apart from the partner’s, with no voice-to-voice figure', () => {
+    const state = run([
+      { type: 'partner.audible', turnId: 1, voiceToVoiceMs: 300, speaker: 'mc' },
+      { type: 'partner.drained', turnId: 1 },
+      { type: 'partner.audible', turnId: 2, voiceToVoiceMs: 640, speaker: 'partner' },
+      { type: 'partner.audible', turnId: 3, voiceToVoiceMs: null },
+    ]);
+    expect(state).toMatchObject({
+      mcTurnsHeard: 1,
+      partnerTurnsHeard: 2,
+      lastVoiceToVoiceMs: 640,
+      partnerSpeakingTurnId: 3,
+      speakingSpeaker: 'partner',
+    });
+    const mcOnly = run([{ type: 'partner.audible', turnId: 1, voiceToVoiceMs: 300, speaker: 'mc' }]);
+    expect(mcOnly).toMatchObject({ mcTurnsHeard: 1, partnerTurnsHeard: 0, lastVoiceToVoiceMs: null });
+    expect(mcOnly).toMatchObject({ partnerSpeakingTurnId: 1, speakingSpeaker: 'mc' });
+  });
+
+  it('talking over the MC is an MC barge-in, not a partner one', () => {
+    const overMc = run([
+      { type: 'partner.audible', turnId: 1, voiceToVoiceMs: null, speaker: 'mc' },
+      { type: 'barge-in' },
+    ]);
+    expect(overMc).toMatchObject({ bargeIns: 0, mcBargeIns: 1, partnerSpeakingTurnId: null, speakingSpeaker: null });
+    const overPartner = run(
+      [{ type: 'partner.audible', turnId: 2, voiceToVoiceMs: null }, { type: 'barge-in' }],
+      overMc,
+    );
+    expect(overPartner).toMatchObject({ bargeIns: 1, mcBargeIns: 1 });
+  });
+});

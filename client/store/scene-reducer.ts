@@ -12,14 +12,25 @@ export interface SceneState {
   /** A calm note that is not an error, e.g. why the scene ended. */
   notice: string | null;
   playerSpeaking: boolean;
-  /** The partner turn the player can hear right now. */
+  /** The downlink turn the player can hear right now (the partner's, or the MC's: see speakingSpeaker). */
   partnerSpeakingTurnId: number | null;
+  /** Who that turn belongs to; null when silent. */
+  speakingSpeaker: DownlinkSpeaker | null;
   /** End of the player's last utterance → first audible partner sound. */
   lastVoiceToVoiceMs: number | null;
   utterancesSent: number;
+  /** Partner turns whose audio started playing (the MC's turns are counted apart). */
   partnerTurnsHeard: number;
+  /** MC turns whose audio started playing. */
+  mcTurnsHeard: number;
+  /** Times the player talked over the partner. */
   bargeIns: number;
+  /** Times the player talked over the MC (not counted in bargeIns). */
+  mcBargeIns: number;
 }
+
+/** Who speaks on a downlink turn (the relay's partner.start speaker). */
+export type DownlinkSpeaker = 'partner' | 'mc';
 
 export const INITIAL_SCENE: SceneState = {
   phase: 'idle',
@@ -29,10 +40,13 @@ export const INITIAL_SCENE: SceneState = {
   notice: null,
   playerSpeaking: false,
   partnerSpeakingTurnId: null,
+  speakingSpeaker: null,
   lastVoiceToVoiceMs: null,
   utterancesSent: 0,
   partnerTurnsHeard: 0,
+  mcTurnsHeard: 0,
   bargeIns: 0,
+  mcBargeIns: 0,
 };
 
 export type SceneEvent =
@@ -42,7 +56,8 @@ export type SceneEvent =
   | { type: 'utterance.started' }
   | { type: 'utterance.ended' }
   | { type: 'barge-in' }
-  | { type: 'partner.audible'; turnId: number; voiceToVoiceMs: number | null }
+  /** `speaker` 'mc' for an MC turn (stores.ts fills it in from the stage store); the partner's when omitted. */
+  | { type: 'partner.audible'; turnId: number; voiceToVoiceMs: number | null; speaker?: DownlinkSpeaker }
   | { type: 'partner.drained'; turnId: number }
   | { type: 'ending' }
   | { type: 'ended'; notice?: string }
@@ -63,16 +78,30 @@ export function sceneReducer(state: SceneState, event: SceneEvent): SceneState {
     case 'utterance.ended':
       return { ...state, playerSpeaking: false };
     case 'barge-in':
-      return { ...state, bargeIns: state.bargeIns + 1, partnerSpeakingTurnId: null };
+      return state.speakingSpeaker === 'mc'
+        ? { ...state, mcBargeIns: state.mcBargeIns + 1, partnerSpeakingTurnId: null, speakingSpeaker: null }
+        : { ...state, bargeIns: state.bargeIns + 1, partnerSpeakingTurnId: null, speakingSpeaker: null };
     case 'partner.audible':
+      if (event.speaker === 'mc') {
+        // The MC's voice answers nobody: no voice-to-voice figure, and not a partner turn.
+        return {
+          ...state,
+          partnerSpeakingTurnId: event.turnId,
+          speakingSpeaker: 'mc',
+          mcTurnsHeard: state.mcTurnsHeard + 1,
+        };
+      }
       return {
         ...state,
         partnerSpeakingTurnId: event.turnId,
+        speakingSpeaker: 'partner',
         partnerTurnsHeard: state.partnerTurnsHeard + 1,
         lastVoiceToVoiceMs: event.voiceToVoiceMs ?? state.lastVoiceToVoiceMs,
       };
     case 'partner.drained':
-      return state.partnerSpeakingTurnId === event.turnId ? { ...state, partnerSpeakingTurnId: null } : state;
+      return state.partnerSpeakingTurnId === event.turnId
+        ? { ...state, partnerSpeakingTurnId: null, speakingSpeaker: null }
+        : state;
     case 'ending':
       return state.phase === 'idle' ? state : { ...state, phase: 'ending' };
     case 'ended':
@@ -81,10 +110,18 @@ export function sceneReducer(state: SceneState, event: SceneEvent): SceneState {
         phase: 'idle',
         playerSpeaking: false,
         partnerSpeakingTurnId: null,
+        speakingSpeaker: null,
         notice: event.notice ?? state.notice,
       };
     case 'failed':
-      return { ...state, phase: 'idle', playerSpeaking: false, partnerSpeakingTurnId: null, error: event.error };
+      return {
+        ...state,
+        phase: 'idle',
+        playerSpeaking: false,
+        partnerSpeakingTurnId: null,
+        speakingSpeaker: null,
+        error: event.error,
+      };
     case 'dismiss-error':
       return { ...state, error: null };
   }

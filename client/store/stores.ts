@@ -47,7 +47,18 @@ export function createAppStores(): AppStores {
 }
 
 export function dispatchScene(stores: AppStores, event: SceneEvent): void {
-  stores.scene.setState((state) => sceneReducer(state, event), true);
+  const resolved = withDownlinkSpeaker(stores, event);
+  stores.scene.setState((state) => sceneReducer(state, resolved), true);
+}
+
+/**
+ * The player reports every downlink turn it starts playing as `partner.audible`; the relay said which of those
+ * turns the MC speaks (partner.start speaker 'mc', kept in the stage store), so the scene counts them apart.
+ */
+function withDownlinkSpeaker(stores: AppStores, event: SceneEvent): SceneEvent {
+  if (event.type !== 'partner.audible' || event.speaker) return event;
+  const mc = stores.stage.getState().mcTurnIds.includes(event.turnId);
+  return { ...event, speaker: mc ? 'mc' : 'partner' };
 }
 
 export function pushTranscript(stores: AppStores, update: TranscriptUpdate): void {

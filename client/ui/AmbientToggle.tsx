@@ -38,7 +38,7 @@ export function AmbientToggleView({ enabled, onChange, available = true }: Ambie
           }`}
         />
       </button>
-      <span id={hintId} className="text-xs text-stone-500">
+      <span id={hintId} className="text-xs text-stone-400">
         {available ? 'Laughs and groans from the room, quietly under your partner' : 'Not available in this browser'}
       </span>
     </div>

@@ -26,7 +26,7 @@ export function ConnectionIndicator() {
   return (
     <div className="flex items-center gap-2">
       {state === 'connected' && rttMs !== null ? (
-        <span className="hidden text-xs text-stone-500 tabular-nums sm:inline" title="Round trip to the stage server">
+        <span className="hidden text-xs text-stone-400 tabular-nums sm:inline" title="Round trip to the stage server">
           {rttMs} ms
         </span>
       ) : null}
@@ -39,7 +39,7 @@ export function ConnectionIndicator() {
         <span aria-hidden="true" className={`size-2.5 rounded-full ${DOT_CLASSES[state]}`} />
         <span data-state={state}>{CONNECTION_LABELS[state]}</span>
         {transport && state !== 'idle' && state !== 'closed' ? (
-          <span className="text-xs text-stone-500" title="How this page reaches the stage server">
+          <span className="text-xs text-stone-400" title="How this page reaches the stage server">
             {transport === 'websocket' ? 'WebSocket' : 'WebRTC'}
           </span>
         ) : null}

@@ -68,7 +68,7 @@ export function GamePicker() {
               aria-expanded={open}
               aria-controls={listId}
               onClick={() => setOpen((wasOpen) => !wasOpen)}
-              className="rounded px-1 text-amber-300 underline underline-offset-4 hover:text-amber-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-300"
+              className="inline-flex min-h-6 items-center rounded px-1.5 py-0.5 text-amber-300 underline underline-offset-4 hover:text-amber-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-300"
             >
               {open ? 'close' : 'change'}
               <span className="sr-only"> game</span>
@@ -82,7 +82,7 @@ export function GamePicker() {
                 sceneSetup.surprise();
                 if (open) close();
               }}
-              className="rounded px-1 text-amber-300 underline underline-offset-4 hover:text-amber-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-300"
+              className="inline-flex min-h-6 items-center rounded px-1.5 py-0.5 text-amber-300 underline underline-offset-4 hover:text-amber-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-300"
             >
               Surprise me
             </button>

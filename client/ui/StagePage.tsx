@@ -1,9 +1,11 @@
 import { useEffect } from 'react';
 import { PageHeading } from '../app/PageHeading.js';
+import { useAmbientCrowd } from '../audio/use-ambient-crowd.js';
 import { AudienceMeter } from '../stage/AudienceMeter.js';
 import { SceneInfo } from '../stage/SceneInfo.js';
 import { SceneSetupPanel } from '../stage/SceneSetupPanel.js';
-import { StageCoachPanel } from '../stage/StageCoachPanel.js';
+import { CoachNotesJump, StageCoachPanel } from '../stage/StageCoachPanel.js';
+import { AmbientToggle } from './AmbientToggle.js';
 import { useAppStore, useServices, useStage, useStageStore } from './app-context.js';
 import { ErrorBanner } from './ErrorBanner.js';
 import { GamePicker } from './GamePicker.js';
@@ -31,7 +33,7 @@ function StatusLine() {
         {line}
       </p>
       {latencyMs !== null || upstream === 'emulator' ? (
-        <p className="text-xs text-stone-500 tabular-nums">
+        <p className="text-xs text-stone-400 tabular-nums">
           {latencyMs !== null ? <span>Reply time {latencyMs} ms</span> : null}
           {latencyMs !== null && upstream === 'emulator' ? ' · ' : null}
           {upstream === 'emulator' ? <span>offline partner</span> : null}
@@ -64,6 +66,7 @@ function useDemo() {
 
 export function StagePage() {
   useDemo();
+  useAmbientCrowd();
   return (
     <div className="grid flex-1 gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.1fr)] lg:gap-10">
       <PageHeading className="sr-only">Stage</PageHeading>
@@ -71,7 +74,7 @@ export function StagePage() {
         <ErrorBanner />
         <section
           aria-label="Stage"
-          className="flex flex-1 flex-col items-center justify-center gap-7 rounded-3xl border border-stone-800 bg-gradient-to-b from-stone-900/40 to-stone-950/60 px-4 py-8 sm:py-10"
+          className="flex flex-1 flex-col items-center justify-center gap-5 rounded-3xl border border-stone-800 bg-gradient-to-b from-stone-900/40 to-stone-950/60 px-4 py-6 sm:gap-7 sm:py-10"
         >
           <SceneInfo />
           <PartnerIndicator />
@@ -81,8 +84,10 @@ export function StagePage() {
             <SceneSetupPanel />
           </div>
           <StatusLine />
+          <CoachNotesJump />
           <MicMeter />
           <StageAudience />
+          <AmbientToggle />
         </section>
       </div>
       <div className="flex flex-col gap-6">

@@ -37,7 +37,7 @@ export function Transcript() {
         className="relative flex min-h-48 flex-1 flex-col gap-2 overflow-y-auto rounded-2xl border border-stone-700 bg-stone-900/70 p-3 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-300 sm:p-4"
       >
         {entries.length === 0 ? (
-          <div className="m-auto max-w-xs text-center text-sm text-stone-500">
+          <div className="m-auto max-w-xs text-center text-sm text-stone-400">
             {phase === 'idle'
               ? 'Press Start scene and say your first line. Every word lands here.'
               : 'Listening for your first line…'}

@@ -43,6 +43,8 @@ function toTurnJson(turn: StoredTurn): TurnJson {
     durationMs: turn.durationMs,
     voiceToVoiceMs: turn.voiceToVoiceMs ?? null,
     interrupted: turn.interrupted ?? false,
+    ...(turn.sentiment === undefined ? {} : { sentiment: turn.sentiment }),
+    ...(turn.mood === undefined ? {} : { mood: turn.mood }),
   };
 }
 

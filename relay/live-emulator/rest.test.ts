@@ -129,4 +129,51 @@ describe('live emulator REST', () => {
     expect(report.principles).toHaveLength(5);
     expect(response.usageMetadata?.totalTokenCount).toBeGreaterThan(0);
   });
+
+  it('speaks for TTS models: base64 PCM16 24 kHz inlineData in the voice asked for, deterministic', async () => {
+    const body = (voiceName: string) =>
+      JSON.stringify({
+        contents: [{ role: 'user', parts: [{ text: 'And... scene!' }] }],
+        generationConfig: {
+          responseModalities: ['AUDIO'],
+          speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName } } },
+        },
+      });
+    const speak = async (voiceName: string, model = 'gemini-2.5-flash-preview-tts') => {
+      const response = await post(`/v1beta/models/${model}:generateContent`, body(voiceName));
+      expect(response.status).toBe(200);
+      return (await response.json()) as {
+        candidates: { content: { parts: { inlineData: { mimeType: string; data: string } }[] } }[];
+        usageMetadata: { candidatesTokenCount: number; candidatesTokensDetails: { modality: string }[] };
+      };
+    };
+    const charon = await speak('Charon');
+    const inline = charon.candidates[0]!.content.parts[0]!.inlineData;
+    expect(inline.mimeType).toBe('audio/L16;codec=pcm;rate=24000');
+    const pcm = Buffer.from(inline.data, 'base64');
+    // About a second of speech, billed as audio tokens at 25 a second.
+    expect(pcm.byteLength / 2 / 24_000).toBeGreaterThan(0.4);
+    expect(charon.usageMetadata.candidatesTokenCount).toBe(Math.ceil((pcm.byteLength / 2 / 24_000) * 25));
+    expect(charon.usageMetadata.candidatesTokensDetails[0]!.modality).toBe('AUDIO');
+    expect((await speak('Charon')).candidates[0]!.content.parts[0]!.inlineData.data).toBe(inline.data);
+    // Another Live voice is another espeak variant; a non-TTS model name asking for AUDIO is TTS too.
+    const kore = (await speak('Kore', 'any-model')).candidates[0]!.content.parts[0]!.inlineData.data;
+    expect(kore).not.toBe(inline.data);
+  });
+
+  it('serves TTS through the unchanged SDK: response.data is the speech', async () => {
+    const ai = new GoogleGenAI({ apiKey: 'emulator', httpOptions: { baseUrl: emulator.url } });
+    const response = await ai.models.generateContent({
+      model: 'gemini-2.5-flash-preview-tts',
+      contents: 'Welcome to Improv Olympics Live!',
+      config: {
+        responseModalities: ['AUDIO'],
+        speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Charon' } } },
+      },
+    });
+    const part = response.candidates?.[0]?.content?.parts?.[0];
+    expect(part?.inlineData?.mimeType).toBe('audio/L16;codec=pcm;rate=24000');
+    expect(response.data).toBe(part?.inlineData?.data);
+    expect(Buffer.from(response.data ?? '', 'base64').byteLength).toBeGreaterThan(24_000);
+  });
 });

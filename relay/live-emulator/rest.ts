@@ -4,6 +4,8 @@
 //    PLAYER/PARTNER lines (a hash for texture, plus cues: "yes, and", blocking, specifics, questions, length);
 //  - COACH_PROMPT_MARKER → a coach report whose scores come from cues in the transcript and whose strengths
 //    quote the player's real lines;
+//  - a TTS model (name with "tts", or responseModalities AUDIO) → the text spoken with espeak-ng in the voice the
+//    speechConfig names, as base64 PCM16 24 kHz inlineData (rest-tts.ts);
 //  - anything else → a scripted improv line.
 // Fault switches after `;` in the model name (or the API key), like the Live endpoint's:
 //   `malformed=1` (truncated JSON text), `malformed=schema` (valid JSON of the wrong shape),
@@ -17,7 +19,9 @@ import {
   parsePromptLines,
 } from '../stage/prompt-contract.js';
 import { semicolonPairs } from './options.js';
+import { isTtsRequest, sharedSynthesizer, type TtsRequestBody, ttsAnswer, ttsVoiceName } from './rest-tts.js';
 import { IMPROV_LINES } from './script.js';
+import type { SpeechSynthesizer } from './tts.js';
 import { textTokensFor } from './usage.js';
 
 const GENERATE_CONTENT_PATH = /^\/+(v1beta|v1alpha|v1)\/models\/([^/]+):generateContent$/;
@@ -30,12 +34,17 @@ interface RestFaults {
   delayMs: number;
 }
 
-interface RequestBody {
+interface RequestBody extends TtsRequestBody {
   contents?: { parts?: { text?: unknown }[] }[];
   systemInstruction?: { parts?: { text?: unknown }[] };
 }
 
-export function handleRest(request: IncomingMessage, response: ServerResponse, log: (line: string) => void): void {
+export function handleRest(
+  request: IncomingMessage,
+  response: ServerResponse,
+  log: (line: string) => void,
+  synthesizer?: SpeechSynthesizer,
+): void {
   const url = new URL(`http://emulator${request.url ?? '/'}`);
   const match = GENERATE_CONTENT_PATH.exec(url.pathname);
   if (request.method !== 'POST' || !match) {
@@ -52,14 +61,20 @@ export function handleRest(request: IncomingMessage, response: ServerResponse, l
   const model = decodeURIComponent(match[2]!);
   const faults = faultsFrom([...semicolonPairs(apiKey), ...semicolonPairs(model)]);
   readBody(request)
-    .then((raw) => answer(raw, model, faults, response))
+    .then((raw) => answer(raw, model, faults, response, synthesizer))
     .catch((error: unknown) => {
       log(`rest error: ${error instanceof Error ? error.message : error}`);
       if (!response.headersSent) sendError(response, 400, 'INVALID_ARGUMENT', 'Could not read the request body.');
     });
 }
 
-function answer(raw: string, model: string, faults: RestFaults, response: ServerResponse): void {
+function answer(
+  raw: string,
+  model: string,
+  faults: RestFaults,
+  response: ServerResponse,
+  synthesizer: SpeechSynthesizer | undefined,
+): void {
   let body: RequestBody;
   try {
     body = JSON.parse(raw) as RequestBody;
@@ -73,10 +88,15 @@ function answer(raw: string, model: string, faults: RestFaults, response: Server
   }
   const system = partsText(body.systemInstruction?.parts);
   const prompt = body.contents.map((content) => partsText(content?.parts)).join('\n');
+  const tts = isTtsRequest(model, body);
   const send = () => {
     if (response.destroyed) return;
     if (faults.status !== undefined) {
       sendError(response, faults.status, statusName(faults.status), `Injected failure (status=${faults.status}).`);
+      return;
+    }
+    if (tts) {
+      void sendSpeech(response, synthesizer ?? sharedSynthesizer(), model, prompt, ttsVoiceName(body), faults);
       return;
     }
     const text = faults.malformed ? malformedText(system, faults.malformed) : replyText(system, prompt);
@@ -97,6 +117,23 @@ function answer(raw: string, model: string, faults: RestFaults, response: Server
   };
   if (faults.delayMs > 0) setTimeout(send, faults.delayMs).unref();
   else send();
+}
+
+async function sendSpeech(
+  response: ServerResponse,
+  synthesizer: SpeechSynthesizer,
+  model: string,
+  text: string,
+  voiceName: string,
+  faults: RestFaults,
+): Promise<void> {
+  const result = await ttsAnswer(synthesizer, model, text, voiceName, faults.malformed !== undefined);
+  if (response.destroyed) return;
+  if (!result.ok) {
+    sendError(response, result.status, statusName(result.status), result.message);
+    return;
+  }
+  response.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(result.json));
 }
 
 function replyText(system: string, prompt: string): string {

@@ -52,7 +52,7 @@ export async function startLiveEmulator(options: LiveEmulatorOptions = {}): Prom
   });
 
   // REST text calls (generateContent, for the audience and coach): see rest.ts.
-  const http = createServer((request, response) => handleRest(request, response, log));
+  const http = createServer((request, response) => handleRest(request, response, log, synthesizer));
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
   const sockets = new Set<WebSocket>();
 

@@ -9,11 +9,12 @@ import type { CoachFeedback, ScenePhase } from '../../shared/stage.js';
 import type { UpstreamTextTurn } from '../live/upstream.js';
 import type { Logger } from '../log.js';
 import { rateExchange } from '../stage/audience.js';
-import { STAGE_DIRECTION_PREFIX } from '../stage/phases.js';
 import { coachScene, fallbackFeedback, type TranscriptLine } from '../stage/coach.js';
-import { DEFAULT_TTS_MODEL, type McSpeech, synthesizeMcSpeech } from '../stage/mc-voice.js';
+import { type McSpeech, ttsModelFromEnv } from '../stage/mc-voice.js';
+import { STAGE_DIRECTION_PREFIX } from '../stage/phases.js';
 import type { StageScene } from '../stage/stage-scene.js';
-import { type McPlaybackOutcome, McSpeaker } from './mc-speaker.js';
+import type { SceneSetupRecord } from '../store/session-store.js';
+import { McVoicer } from './mc-voicer.js';
 import type { PartnerDownlink } from './partner-downlink.js';
 import type { TurnLog } from './turn-log.js';
 
@@ -24,7 +25,7 @@ export interface StageServices {
   /** Bounds the wait for the coach before session.ended (the player is looking at a spinner). Default 12 s. */
   coachTimeoutMs?: number;
   audienceTimeoutMs?: number;
-  /** The MC's text-to-speech model (default DEFAULT_TTS_MODEL); null keeps the MC text only. */
+  /** The MC's text-to-speech model; null keeps the MC text only. Omitted: GEMINI_TTS_MODEL (ttsModelFromEnv). */
   ttsModel?: string | null;
   /** Bounds one MC synthesis; past it the line stays text only. Default DEFAULT_MC_VOICE_TIMEOUT_MS. */
   mcVoiceTimeoutMs?: number;
@@ -38,7 +39,6 @@ const MC_INTRO_STREAM_ID = 0;
 const MC_OUTRO_STREAM_ID = 1;
 /** After the outro's last frame, its tail is still in the browser's jitter buffer: let it play before the report. */
 const OUTRO_TAIL_MS = 300;
-const MAX_MC_TURN_IDS = 8;
 
 export interface SessionStageDeps {
   scene: StageScene;
@@ -65,19 +65,24 @@ export class SessionStage {
   private readonly abort = new AbortController();
   /** Audience calls in flight; the end of the scene waits for them (each is bounded by its timeout). */
   private readonly pending = new Set<Promise<void>>();
-  private readonly speaker: McSpeaker | null;
-  private introSpeech: Promise<McSpeech> | null = null;
-  /** Downlink turns the MC voiced (their playback.started is not a partner's voice-to-voice). */
-  private readonly mcTurnIds: number[] = [];
+  private readonly mc: McVoicer;
+  private introSpeech: Promise<McSpeech>[] | null = null;
   private liveAtMs: number | null = null;
-  /** Session live → first intro frame sent (ms); null until the intro was voiced. */
-  introFirstFrameMs: number | null = null;
 
   constructor(private readonly deps: SessionStageDeps) {
-    const { downlink } = deps;
-    this.speaker = downlink
-      ? new McSpeaker({ downlink, onLineEnd: (turn) => deps.onMcLineEnd?.(turn.turnId) })
-      : null;
+    const services = deps.services;
+    const ttsModel = services?.ttsModel === undefined ? ttsModelFromEnv() : services.ttsModel;
+    this.mc = new McVoicer({
+      ai: services && ttsModel !== null ? services.ai : null,
+      ttsModel: ttsModel ?? '',
+      timeoutMs: services?.mcVoiceTimeoutMs,
+      voiceName: voiceOrDefault(deps.scene.mcVoice, DEFAULT_MC_VOICE),
+      downlink: deps.downlink,
+      turns: deps.turns,
+      onLineEnd: (turnId) => deps.onMcLineEnd?.(turnId),
+      logger: deps.logger,
+      signal: this.abort.signal,
+    });
   }
 
   get scene(): StageScene {
@@ -86,6 +91,12 @@ export class SessionStage {
 
   get phase(): ScenePhase {
     return this.deps.scene.state.phase;
+  }
+
+  /** The suggestion and voices, stored so another relay instance can take the scene over. */
+  setupRecord(): SceneSetupRecord {
+    const { scene } = this.deps;
+    return { suggestion: scene.suggestion, partnerVoice: scene.partnerVoice, mcVoice: scene.mcVoice };
   }
 
   sendState(): void {
@@ -104,7 +115,7 @@ export class SessionStage {
 
   /** Starts synthesizing the intro (call it while the upstream connects: the intro is ready sooner). */
   prepareIntro(): void {
-    this.introSpeech ??= this.synthesize(this.deps.scene.introText());
+    this.introSpeech ??= this.mc.synthesize(this.deps.scene.introText());
   }
 
   /**
@@ -122,61 +133,23 @@ export class SessionStage {
       (turns?.mcLineOpen ?? true) &&
       this.deps.scene.state.playerTurns === 0 &&
       !(this.deps.playerSpeaking?.() ?? false);
-    void this.voice('intro', this.introSpeech!, stillWanted);
+    void this.mc.voice('intro', this.introSpeech!, stillWanted).then(() => {
+      const firstFrameAtMs = this.mc.introTurn?.firstFrameAtMs;
+      if (firstFrameAtMs == null || this.liveAtMs === null) return;
+      this.deps.logger.info('MC intro timing', { liveToFirstFrameMs: Math.round(firstFrameAtMs - this.liveAtMs) });
+    });
+  }
+
+  /** Session live → the intro's first frame sent, in ms; null until the intro is heard on the downlink. */
+  get introFirstFrameMs(): number | null {
+    const firstFrameAtMs = this.mc.introTurn?.firstFrameAtMs ?? null;
+    if (firstFrameAtMs === null || this.liveAtMs === null) return null;
+    return Math.round(firstFrameAtMs - this.liveAtMs);
   }
 
   /** The downlink turn was the MC's (so the browser's playback.started for it is not a partner reply's). */
   isMcTurn(turnId: number): boolean {
-    return this.mcTurnIds.includes(turnId);
-  }
-
-  private synthesize(text: string): Promise<McSpeech> {
-    const services = this.deps.services;
-    const model = services?.ttsModel === undefined ? DEFAULT_TTS_MODEL : services.ttsModel;
-    if (!services || model === null || !this.speaker) {
-      return Promise.resolve({ ok: false, reason: 'the MC has no voice on this relay' });
-    }
-    return synthesizeMcSpeech(services.ai, text, {
-      model,
-      voiceName: voiceOrDefault(this.deps.scene.mcVoice, DEFAULT_MC_VOICE),
-      timeoutMs: services.mcVoiceTimeoutMs,
-      signal: this.abort.signal,
-    });
-  }
-
-  /** Plays the MC line's speech (if it came and is still wanted) and stores the line when it ends. */
-  private async voice(
-    line: 'intro' | 'outro',
-    speech: Promise<McSpeech>,
-    stillWanted: () => boolean,
-  ): Promise<McPlaybackOutcome | 'unvoiced'> {
-    const turns = this.deps.turns;
-    const result = await speech;
-    if (!result.ok || this.abort.signal.aborted || !stillWanted() || !this.speaker) {
-      if (!result.ok) this.deps.logger.info('MC line not voiced', { line, reason: result.reason });
-      turns?.mcEnded(false);
-      return 'unvoiced';
-    }
-    const playback = await this.speaker.play(result.pcm, {
-      signal: this.abort.signal,
-      onStart: (turn) => {
-        this.mcTurnIds.push(turn.turnId);
-        if (this.mcTurnIds.length > MAX_MC_TURN_IDS) this.mcTurnIds.shift();
-        turns?.mcVoiced(turn);
-      },
-    });
-    const firstFrameAtMs = playback.turn?.firstFrameAtMs ?? null;
-    if (line === 'intro' && firstFrameAtMs !== null && this.liveAtMs !== null) {
-      this.introFirstFrameMs = Math.round(firstFrameAtMs - this.liveAtMs);
-    }
-    this.deps.logger.info('MC line voiced', {
-      line,
-      outcome: playback.outcome,
-      durationMs: Math.round(result.durationMs),
-      ...(line === 'intro' ? { liveToFirstFrameMs: this.introFirstFrameMs } : {}),
-    });
-    turns?.mcEnded(playback.outcome === 'cut');
-    return playback.outcome;
+    return this.mc.isMcTurn(turnId);
   }
 
   /** A player turn completed. Returns true when this turn used up the scene's budget. */
@@ -192,8 +165,14 @@ export class SessionStage {
     return update.ended;
   }
 
+  /**
+   * A line of the scene for the coach (and a fresh upstream's history). The MC's lines are the show's, not the
+   * scene's: left out. A stored audience line with its sentiment counts toward the room's mood again.
+   */
   addLine(line: TranscriptLine): void {
-    this.transcript.push(line);
+    if (line.speaker === 'mc') return;
+    this.transcript.push({ speaker: line.speaker, text: line.text });
+    if (line.speaker === 'audience' && line.sentiment !== undefined) this.sentiments.push(line.sentiment);
   }
 
   /**
@@ -266,7 +245,7 @@ export class SessionStage {
     this.deps.send({ type: 'transcript', speaker: 'mc', streamId: MC_OUTRO_STREAM_ID, text: outro, final: true });
     this.deps.turns?.mcStarted(outro);
     const coach = this.coach();
-    const outcome = await this.voice('outro', this.synthesize(outro), () => true);
+    const outcome = await this.mc.voice('outro', this.mc.synthesize(outro), () => true);
     if (outcome === 'played') await delay(OUTRO_TAIL_MS);
     const report = await coach;
     // Pending audience calls would only land after the scene: drop them.

@@ -3,54 +3,22 @@
 import { PROTOCOL_VERSION } from '../../shared/constants.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import { type ClientMessage, parseClientMessage, type RelayMessage } from '../../shared/protocol.js';
-import type { UpstreamFactory, UpstreamOptions, UpstreamUsage } from '../live/upstream.js';
+import type { UpstreamUsage } from '../live/upstream.js';
 import type { Logger } from '../log.js';
-import type { RelayMetrics } from '../metrics/relay-metrics.js';
 import { StageScene } from '../stage/stage-scene.js';
 import type { ClientConnection } from './connection.js';
 import { ErrorLimiter } from './error-limiter.js';
-import type { TranscriptLine } from '../stage/coach.js';
-import type { SessionObserver, SessionTakenOverEvent } from './observer.js';
-import { PartnerDownlink, type PartnerTurn } from './partner-downlink.js';
+import type { SessionObserver } from './observer.js';
+import type { PartnerDownlink } from './partner-downlink.js';
 import { PlayerUplink } from './player-uplink.js';
-import { SessionStage, type StageServices } from './session-stage.js';
+import type { SessionDeps } from './session-deps.js';
+import { createSessionDownlink, cutDownlinkTurn } from './session-downlink.js';
+import { SessionStage } from './session-stage.js';
 import { SessionStateMachine } from './state.js';
 import { TurnLog } from './turn-log.js';
 import { type LinkEvents, toAppError, UpstreamLink } from './upstream-link.js';
 
-export interface SessionDeps {
-  sessionId: string;
-  game: string | undefined;
-  /** The Authenticator user id of the connection that opened the scene; a resume must come from the same one. */
-  ownerId?: string;
-  upstreamKind: 'gemini' | 'emulator';
-  upstreamFactory: UpstreamFactory;
-  upstreamOptions: UpstreamOptions;
-  issueResumeToken: (sessionId: string) => string;
-  metrics: RelayMetrics;
-  logger: Logger;
-  observer?: SessionObserver;
-  /** How long the upstream is kept for a browser that dropped, waiting for it to resume. */
-  graceMs: number;
-  onClosed: (session: Session) => void;
-  /** The scene's stage (game, suggestion, phases); a default one for `game` when omitted. */
-  stage?: StageScene;
-  /** The text model for the audience and the coach; without it they fall back (neutral / no review). */
-  stageServices?: StageServices;
-  /** Set when this scene was loaded from the store (another instance ran it): it resumes, it does not start. */
-  takeover?: SessionTakeover;
-  /**
-   * Shutdown hands live scenes to another instance (the store keeps them active and the browser reconnects)
-   * instead of ending them. Needs persistence: without a store nobody could take them over.
-   */
-  handOffOnDrain?: boolean;
-}
-
-export interface SessionTakeover {
-  /** The scene so far, from the stored turns (for the coach, and to rebuild a fresh upstream's context). */
-  transcript: TranscriptLine[];
-  stored: Omit<SessionTakenOverEvent, 'sessionId'>;
-}
+export type { SessionDeps, SessionTakeover } from './session-deps.js';
 
 /** session.ended reason when the scene used up its turn budget (the recorder counts it as completed). */
 export const SCENE_COMPLETE_REASON = 'scene complete';
@@ -90,26 +58,19 @@ export class Session {
         if (this.uplink.utteranceId !== null) upstream.activityStart();
       },
       onFailed: (code, message) => this.fail(code, message),
-      isBusy: () => this.downlink.currentTurn !== null || this.uplink.utteranceId !== null,
+      // An MC line is not an upstream turn: a resume during it does not wait (nor cut it).
+      isBusy: () => this.downlink.currentTurn?.speaker === 'partner' || this.uplink.utteranceId !== null,
       // A handle the upstream no longer honours (expired, or another Live endpoint): a fresh session told the
       // scene so far, so the partner carries on instead of the scene ending.
       history: () => this.stage.historyForFreshUpstream(),
     });
     this.uplink = new PlayerUplink(() => this.link.current, deps.metrics.uplink);
-    this.downlink = new PartnerDownlink(
-      {
-        onTurnStart: (turn) => this.onPartnerTurnStart(turn),
-        // The partner's reply arrived while the MC was talking: the MC's turn ends here, cut.
-        onMcTurnCut: (turn) => this.send({ type: 'partner.end', turnId: turn.turnId, interrupted: true }),
-        sendFrame: (frame) => {
-          const sent = this.connection?.sendAudio(frame) ?? false;
-          if (sent) deps.metrics.counters.downlinkFrames++;
-          else deps.metrics.counters.downlinkFramesDropped++;
-          return sent;
-        },
-      },
-      deps.metrics.downlink,
-    );
+    this.downlink = createSessionDownlink({
+      metrics: deps.metrics,
+      sendAudio: (frame) => this.connection?.sendAudio(frame) ?? false,
+      send: (message) => this.send(message),
+      turns: () => this.turns,
+    });
     this.turns = new TurnLog(
       deps.sessionId,
       deps.observer,
@@ -182,11 +143,7 @@ export class Session {
         upstream: this.deps.upstreamKind,
         startedAt: new Date(),
         phase: this.stage.phase,
-        scene: {
-          suggestion: this.stage.scene.suggestion,
-          partnerVoice: this.stage.scene.partnerVoice,
-          mcVoice: this.stage.scene.mcVoice,
-        },
+        scene: this.stage.setupRecord(),
       }),
     );
     this.sendWelcome(false);
@@ -238,7 +195,9 @@ export class Session {
     this.lifecycle.transition('draining');
     if (this.lastReplyTimer) clearTimeout(this.lastReplyTimer);
     this.uplink.dispose();
-    this.downlink.interruptTurn(false);
+    // The browser stops a turn cut here at once (the outro and the coach may still follow on this connection).
+    const cut = this.downlink.interruptTurn(false);
+    if (cut) this.send({ type: 'partner.end', turnId: cut.turnId, interrupted: true });
     this.turns.finalizeAll(false, true);
     this.link.close();
     return true;
@@ -406,22 +365,9 @@ export class Session {
     };
   }
 
-  /**
-   * Stops the partner mid-turn: nothing more of it is sent; the browser hears partner.end interrupted. An MC line
-   * is only cut by the player (barge-in): the upstream's interruptions and resumes are about the partner.
-   */
+  /** Stops the partner mid-turn (or, on a barge-in, the MC): see cutDownlinkTurn. */
   private cutPartnerTurn(byBargeIn: boolean): void {
-    if (!byBargeIn && this.downlink.currentTurn?.speaker === 'mc') return;
-    const turn = this.downlink.interruptTurn(byBargeIn);
-    if (!turn) return;
-    this.send({ type: 'partner.end', turnId: turn.turnId, interrupted: true });
-    this.turns.partnerInterrupted(turn);
-  }
-
-  private onPartnerTurnStart(turn: PartnerTurn): void {
-    this.send({ type: 'partner.start', turnId: turn.turnId, speaker: turn.speaker ?? 'partner' });
-    // An MC line's turn is logged by the stage (as an MC turn, with its text).
-    if (turn.speaker !== 'mc') this.turns.partnerStarted(turn);
+    cutDownlinkTurn(this.downlink, this.turns, (message) => this.send(message), byBargeIn);
   }
 
   // ---- relay → browser ------------------------------------------------------

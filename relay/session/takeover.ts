@@ -60,12 +60,16 @@ export async function loadSceneForTakeover(
   } finally {
     clearTimeout(timer);
   }
-  if (!stored || stored.status !== 'active' || stored.ownerId !== (userId ?? stored.ownerId)) {
+  if (stored?.status !== 'active' || stored.ownerId !== (userId ?? stored.ownerId)) {
     return NOT_FOUND(sessionId);
   }
   const transcript: TranscriptLine[] = turns
     .filter((turn) => turn.text.trim() !== '' && !(turn.speaker === 'player' && turn.interrupted))
-    .map((turn) => ({ speaker: turn.speaker, text: turn.text }));
+    .map((turn) => ({
+      speaker: turn.speaker,
+      text: turn.text,
+      ...(turn.sentiment !== undefined ? { sentiment: turn.sentiment } : {}),
+    }));
   // A player turn counts once the player finished it; one cut by a drop was cancelled (stored interrupted).
   const playerTurnsDone = turns.filter((turn) => turn.speaker === 'player' && !turn.interrupted).length;
   const stage = new StageScene({

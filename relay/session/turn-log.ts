@@ -157,7 +157,9 @@ export class TurnLog {
   mcStarted(text: string): void {
     this.finalizeMc(false);
     this.mc = { text, startedAt: new Date(), turn: null };
-    this.emit((o) => o.onTurnStarted?.({ sessionId: this.sessionId, speaker: 'mc', turnId: 0, startedAt: this.mc!.startedAt }));
+    this.emit((o) =>
+      o.onTurnStarted?.({ sessionId: this.sessionId, speaker: 'mc', turnId: 0, startedAt: this.mc!.startedAt }),
+    );
   }
 
   /** True while the MC line is open: nothing else has been stored since it started. */

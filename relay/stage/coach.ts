@@ -11,6 +11,8 @@ import { generateJson } from './text-model.js';
 export interface TranscriptLine {
   speaker: Speaker;
   text: string;
+  /** Audience lines read back from the store: the reaction's sentiment, so a taken-over scene keeps its mood. */
+  sentiment?: number;
 }
 
 export interface CoachInput {

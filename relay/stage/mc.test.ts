@@ -10,7 +10,8 @@ describe('MC', () => {
       const intro = mcIntro(game, suggestion, { playerName: 'Sam' });
       expect(intro).toMatch(/^Welcome/);
       expect(intro).toContain(`Sam plays ${game.name}`);
-      expect(intro).toContain(game.mcRules.replace(/[.!]+$/, ''));
+      const rules = game.mcRules.replace(/[.!]+$/, '');
+      expect(intro).toContain(rules.charAt(0).toLowerCase() + rules.slice(1));
       for (const part of [suggestion.location, suggestion.relationship, suggestion.object])
         expect(intro).toContain(part);
     }

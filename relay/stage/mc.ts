@@ -18,11 +18,11 @@ export interface McOutroOptions {
 
 export function mcIntro(game: Game, suggestion: Suggestion, options: McIntroOptions = {}): string {
   const player = options.playerName?.trim() || 'our player';
+  // Spoken, this runs ~15 s (welcome, the rules in one breath, the suggestion): every word costs the player a
+  // wait before their first line (they can talk over it; the MC then stops).
   return [
-    `Welcome to Improv Olympics Live! Tonight ${player} plays ${game.name}.`,
-    `The rules: ${stripFinalPeriod(game.mcRules)}.`,
-    `Your suggestion: you two are ${suggestion.relationship}, at ${suggestion.location}, and somewhere in this scene, ` +
-      `${suggestion.object}.`,
+    `Welcome to Improv Olympics Live! Tonight ${player} plays ${game.name}: ${lowerFirst(stripFinalPeriod(game.mcRules))}.`,
+    `You two are ${suggestion.relationship} at ${suggestion.location}, with ${suggestion.object}.`,
     'Three, two, one... scene!',
   ].join(' ');
 }
@@ -41,6 +41,10 @@ function crowdLine(mood: number | undefined): string {
   if (mood > 0) return 'A warm hand for our performers!';
   if (mood > -0.4) return 'A brave scene, let’s hear it for them!';
   return 'Tough room tonight, but that took guts!';
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 function stripFinalPeriod(text: string): string {

@@ -8,13 +8,13 @@ import { mcIntro, mcOutro } from './mc.js';
 import {
   endScene,
   partnerSystemInstruction,
+  phaseAt,
   recordPlayerTurn,
   type ScenePhase,
   type SceneState,
   type SceneStep,
   stageDirection,
   stageDirectionContent,
-  phaseAt,
   startScene,
   type TurnBudget,
 } from './phases.js';

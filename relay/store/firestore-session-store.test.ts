@@ -88,6 +88,8 @@ describe('FirestoreSessionStore on the emulator', () => {
       quality: { framesReceived: 1_500, framesLost: 3, jitterP95Ms: 18, reconnects: 1 },
       latency: { p50Ms: 420, p95Ms: 610 },
       coach: null,
+      // Written without a scene setup (older documents too): none.
+      scene: null,
     });
     // 12k in-audio at $3/M + 9k out-audio at $12/M + 800 text at $0.5/M
     expect(session?.usage.estimatedCostUsd).toBeCloseTo(0.036 + 0.108 + 0.0004, 6);

@@ -209,6 +209,54 @@ describe('SessionRecorder', () => {
     expect(await store.getSession('rec-never-started')).toBeNull();
   });
 
+  it('stores the MC’s lines and the room’s reactions as turns in order, the room’s mood on each reaction', async () => {
+    const recorder = new SessionRecorder(store, { model: 'gemini-live-2.5-flash-preview', ownerOf: () => 'anon_mc' });
+    const sessionId = 'rec-session-mc';
+    recorder.onSessionStarted({ sessionId, game: 'yes-and', upstream: 'emulator', startedAt: new Date(t0) });
+    const at = (ms: number) => new Date(t0 + ms);
+    const end = (speaker: Speaker, text: string, fromMs: number, extra: object = {}) =>
+      recorder.onTurnEnded({
+        sessionId,
+        speaker,
+        turnId: 0,
+        startedAt: at(fromMs),
+        endedAt: at(fromMs + 500),
+        text,
+        interrupted: false,
+        ...extra,
+      });
+    end('mc', 'Welcome to Improv Olympics Live!', 0, { interrupted: true, framesSent: 80 });
+    end('player', 'Yes, and the cake is 9 feet tall!', 1_000);
+    end('partner', 'Then we need a ladder.', 2_000);
+    end('audience', '*laughter*', 3_000, { sentiment: 0.55, mood: 0.55 });
+    end('player', 'No.', 4_000);
+    end('partner', 'Oh.', 5_000);
+    end('audience', '*groans*', 6_000, { sentiment: -0.45, mood: 0.05 });
+    end('mc', 'And... scene!', 7_000);
+    expect(await store.flush(5_000)).toBe(true);
+    const turns = await store.getTurns(sessionId);
+    expect(turns.map((t) => [t.seq, t.speaker])).toEqual([
+      [0, 'mc'],
+      [1, 'player'],
+      [2, 'partner'],
+      [3, 'audience'],
+      [4, 'player'],
+      [5, 'partner'],
+      [6, 'audience'],
+      [7, 'mc'],
+    ]);
+    expect(turns[0]).toMatchObject({ text: 'Welcome to Improv Olympics Live!', interrupted: true });
+    expect(turns.filter((t) => t.speaker === 'audience').map((t) => [t.text, t.sentiment, t.mood])).toEqual([
+      ['*laughter*', 0.55, 0.55],
+      ['*groans*', -0.45, 0.05],
+    ]);
+    // The mood belongs to the room's turns only.
+    expect(turns.filter((t) => t.speaker !== 'audience').every((t) => !('mood' in t) && !('sentiment' in t))).toBe(
+      true,
+    );
+    expect(await store.getSession(sessionId)).toMatchObject({ turnCount: 8 });
+  });
+
   it('percentile is nearest-rank', () => {
     expect(percentile([5, 1, 3, 2, 4], 0.5)).toBe(3);
     expect(percentile([5, 1, 3, 2, 4], 0.95)).toBe(5);

@@ -75,7 +75,9 @@ describe('a connection drop mid-utterance', () => {
       expect(session()?.counters().framesOutsideUtterance).toBe(0);
 
       // The stored turns: the cancelled half-turn, then the new line and its one reply (answering utterance 2).
-      const ours = turnsEnded.filter((t) => t.sessionId === welcome.sessionId);
+      const ours = turnsEnded.filter(
+        (t) => t.sessionId === welcome.sessionId && (t.speaker === 'player' || t.speaker === 'partner'),
+      );
       expect(ours.map((t) => [t.speaker, t.turnId, t.interrupted])).toEqual([
         ['player', 1, true],
         ['player', 2, false],

@@ -26,7 +26,9 @@ export async function startHarness(
       LOG_LEVEL: process.env.RELAY_TEST_LOG_LEVEL ?? 'warn',
       ...options.env,
     });
-    relay = await startRelay(config, options.relay);
+    // The MC is text only here (its voiced intro is ~20 s of audio ahead of every scene); relay/test/stage.test.ts
+    // and the e2e tests run the voiced MC.
+    relay = await startRelay(config, { ...options.relay, stage: { ttsModel: null, ...options.relay?.stage } });
   } catch (error) {
     await emulator.close();
     throw error;
