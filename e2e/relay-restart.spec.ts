@@ -106,8 +106,18 @@ test('SIGKILL mid-scene and a new relay: the page resumes, the scene continues f
   ).json()) as SessionDetailJson;
   const stored = (speaker: string) =>
     detail.turns.filter((t) => t.speaker === speaker && t.text.trim() !== '').map((t) => t.text.trim());
-  expect(stored('player')).toEqual(players);
-  expect(stored('partner')).toEqual(partners);
+  // A turn open at the kill is stored as of the relay's last write batch (≤ 50 ms old): its text may be a prefix
+  // of what the page showed. Every other line is exactly as shown.
+  for (const [kept, shown] of [
+    [stored('player'), players],
+    [stored('partner'), partners],
+  ] as const) {
+    expect(kept).toHaveLength(shown.length);
+    kept.forEach((text, i) =>
+      expect(text.length > 0 && shown[i]!.startsWith(text), `${text} ⊑ ${shown[i]}`).toBe(true),
+    );
+    expect(kept.filter((text, i) => text !== shown[i]).length).toBeLessThanOrEqual(1);
+  }
   expect(partners.length).toBeGreaterThanOrEqual(2);
   expect(detail.turns.map((t) => t.seq)).toEqual(detail.turns.map((_, i) => i));
 });

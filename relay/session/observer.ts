@@ -86,6 +86,8 @@ export interface SessionObserver {
   onSessionStarted?(event: SessionStartedEvent): void;
   onTurnStarted?(event: TurnStartedEvent): void;
   onTurnEnded?(event: TurnEndedEvent): void;
+  /** A player/partner turn still open, stored provisionally under the seq its onTurnEnded will reuse. */
+  onTurnProgress?(event: TurnEndedEvent): void;
   onUsage?(event: UsageEvent): void;
   /** May arrive before or after the partner turn's onTurnEnded. */
   onPlaybackStarted?(event: PlaybackStartedEvent): void;

@@ -47,6 +47,14 @@ export class PartnerDownlink {
     private readonly latency: LatencyHistogram,
   ) {}
 
+  /**
+   * A scene taken over from another instance: the browser already saw turn ids from that instance's downlink
+   * (at most one per stored turn, plus one in flight), and its transcript and barge-in gate are keyed by them.
+   */
+  continueTurnIdsAfter(usedAtMost: number): void {
+    this.nextTurnId = ((usedAtMost + 1) & 0xffff) || 1;
+  }
+
   get currentTurn(): PartnerTurn | null {
     return this.turn;
   }

@@ -71,6 +71,7 @@ export class Session {
       send: (message) => this.send(message),
       turns: () => this.turns,
     });
+    if (deps.takeover) this.downlink.continueTurnIdsAfter(deps.takeover.stored.turnCount + 1);
     this.turns = new TurnLog(
       deps.sessionId,
       deps.observer,

@@ -15,6 +15,8 @@ interface OpenTurn {
 interface PlayerTurn extends OpenTurn {
   /** performance.now() at utterance.end: the start of the partner's response latency. */
   speechEndedAtMs: number | null;
+  /** Stored provisionally already (its reply started): later text updates that record. */
+  checkpointed: boolean;
 }
 
 interface PartnerRecord extends OpenTurn {
@@ -67,7 +69,14 @@ export class TurnLog {
 
   playerStarted(utteranceId: number): void {
     if (this.player) this.finalizePlayer();
-    this.player = { turnId: utteranceId, startedAt: new Date(), endedAt: null, text: '', speechEndedAtMs: null };
+    this.player = {
+      turnId: utteranceId,
+      startedAt: new Date(),
+      endedAt: null,
+      text: '',
+      speechEndedAtMs: null,
+      checkpointed: false,
+    };
     this.emit((o) =>
       o.onTurnStarted?.({
         sessionId: this.sessionId,
@@ -97,6 +106,7 @@ export class TurnLog {
   playerText(text: string): void {
     if (!this.player) return;
     this.player.text += text;
+    if (this.player.checkpointed) this.checkpoint('player', this.player, this.player.endedAt === null);
     this.send({
       type: 'transcript',
       speaker: 'player',
@@ -108,6 +118,12 @@ export class TurnLog {
 
   partnerStarted(turn: PartnerTurn): void {
     if (this.partner) this.finalizePartner(false);
+    // The reply begins: the line it answers is stored now (and updated as its transcript grows), so a relay
+    // killed mid-reply loses no line the player said. It keeps its place ahead of the reply.
+    if (this.player) {
+      this.player.checkpointed = true;
+      this.checkpoint('player', this.player, this.player.endedAt === null);
+    }
     this.partner = {
       turnId: turn.turnId,
       startedAt: turn.startedAt,
@@ -129,6 +145,8 @@ export class TurnLog {
   partnerText(turnId: number, text: string): void {
     if (this.partner?.turnId !== turnId) return;
     this.partner.text += text;
+    // Stored as cut until it completes: that is what it is if this relay dies now.
+    this.checkpoint('partner', this.partner, true);
     this.send({
       type: 'transcript',
       speaker: 'partner',
@@ -261,6 +279,25 @@ export class TurnLog {
       this.onResponseLatency(firstFrameAtMs - speechEndedAtMs);
     }
     this.ended(event);
+  }
+
+  /**
+   * A provisional record of a turn still open (same seq as its final one; the write queue folds repeats, so
+   * this is one write per batch at most). Only what a hard kill would otherwise lose: lines the player heard.
+   */
+  private checkpoint(speaker: 'player' | 'partner', record: OpenTurn, interrupted: boolean): void {
+    if (this.mc) this.finalizeMc(this.mc.turn !== null);
+    this.emit((o) =>
+      o.onTurnProgress?.({
+        sessionId: this.sessionId,
+        speaker,
+        turnId: record.turnId,
+        startedAt: record.startedAt,
+        endedAt: record.endedAt ?? new Date(),
+        text: record.text,
+        interrupted,
+      }),
+    );
   }
 
   private ended(event: TurnEndedEvent): void {

@@ -257,6 +257,41 @@ describe('SessionRecorder', () => {
     expect(await store.getSession(sessionId)).toMatchObject({ turnCount: 8 });
   });
 
+  it('stores open turns provisionally under the seq their final record reuses (a hard kill loses no heard line)', async () => {
+    const recorder = new SessionRecorder(store, { model: 'm', ownerOf: () => 'anon_owner' });
+    const sessionId = 'rec-session-progress';
+    recorder.onSessionStarted({ sessionId, game: 'freeze', upstream: 'emulator', startedAt: new Date(t0) });
+    const at = (s: number) => new Date(t0 + s * 1_000);
+    const turn = (speaker: Speaker, turnId: number, text: string, interrupted: boolean) => ({
+      sessionId,
+      speaker,
+      turnId,
+      startedAt: at(turnId),
+      endedAt: at(turnId + 1),
+      text,
+      interrupted,
+    });
+    // The reply starts: the player's line is stored, then the reply as it streams (cut, if this is the last word).
+    recorder.onTurnProgress(turn('player', 1, 'We are astronauts', false));
+    recorder.onTurnProgress(turn('partner', 2, 'And the', true));
+    recorder.onTurnProgress(turn('partner', 2, 'And the moon', true));
+    expect(await store.flush(5_000)).toBe(true);
+    expect((await store.getTurns(sessionId)).map((t) => [t.seq, t.speaker, t.text, t.interrupted])).toEqual([
+      [0, 'player', 'We are astronauts', false],
+      [1, 'partner', 'And the moon', true],
+    ]);
+    // The turns end: the same seqs, final text; the next turn continues after them.
+    recorder.onTurnEnded(turn('player', 1, 'We are astronauts on the moon', false));
+    recorder.onTurnEnded(turn('partner', 2, 'And the moon is cheese', false));
+    recorder.onTurnEnded(turn('player', 3, 'Then we farm cows', false));
+    expect(await store.flush(5_000)).toBe(true);
+    expect((await store.getTurns(sessionId)).map((t) => [t.seq, t.speaker, t.text, t.interrupted])).toEqual([
+      [0, 'player', 'We are astronauts on the moon', false],
+      [1, 'partner', 'And the moon is cheese', false],
+      [2, 'player', 'Then we farm cows', false],
+    ]);
+  });
+
   it('percentile is nearest-rank', () => {
     expect(percentile([5, 1, 3, 2, 4], 0.5)).toBe(3);
     expect(percentile([5, 1, 3, 2, 4], 0.95)).toBe(5);

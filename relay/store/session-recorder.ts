@@ -45,11 +45,14 @@ interface RecordedSession {
   /** The last few partner turns as written, by partner turn id (insertion order = age). */
   partnerTurns: Map<number, TurnRecord>;
   lastPartnerTurnId: number | null;
+  /** Seqs given to turns stored provisionally (onTurnProgress), by `speaker:turnId`, until they end. */
+  reservedSeqs: Map<string, number>;
 }
 
 function newRecordedSession(): RecordedSession {
   return {
     nextSeq: 0,
+    reservedSeqs: new Map(),
     usage: { inputAudioTokens: 0, outputAudioTokens: 0, textTokens: 0 },
     voiceToVoiceMs: new Map(),
     reconnects: 0,
@@ -120,9 +123,29 @@ export class SessionRecorder implements SessionObserver {
     session.openPartnerTokens = 0;
   }
 
+  onTurnProgress(event: TurnEndedEvent): void {
+    const session = this.session(event.sessionId);
+    const key = `${event.speaker}:${event.turnId}`;
+    let seq = session.reservedSeqs.get(key);
+    if (seq === undefined) {
+      seq = session.nextSeq++;
+      session.reservedSeqs.set(key, seq);
+    }
+    this.store.recordTurn(event.sessionId, {
+      seq,
+      speaker: event.speaker,
+      text: event.text,
+      startedAt: event.startedAt,
+      endedAt: event.endedAt,
+      interrupted: event.interrupted,
+    });
+  }
+
   onTurnEnded(event: TurnEndedEvent): void {
     const session = this.session(event.sessionId);
-    const seq = session.nextSeq++;
+    const key = `${event.speaker}:${event.turnId}`;
+    const seq = session.reservedSeqs.get(key) ?? session.nextSeq++;
+    session.reservedSeqs.delete(key);
     const turn: TurnRecord = {
       seq,
       speaker: event.speaker,

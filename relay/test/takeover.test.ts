@@ -99,6 +99,19 @@ function shownLines(...sessionClients: RtcTestClient[]): Array<[string, string]>
   );
 }
 
+/**
+ * Every player/partner line a client saw, final or not (the latest text of each), in the order they appeared:
+ * after a hard kill the lines still open are in the store as of its last write batch.
+ */
+function seenLines(client: RtcTestClient): Array<{ speaker: string; text: string; final: boolean }> {
+  const lines = new Map<string, { speaker: string; text: string; final: boolean }>();
+  for (const m of client.messages) {
+    if (m.type !== 'transcript' || (m.speaker !== 'player' && m.speaker !== 'partner')) continue;
+    lines.set(`${m.speaker}:${m.streamId}`, { speaker: m.speaker, text: m.text, final: m.final });
+  }
+  return [...lines.values()].filter((line) => line.text.trim() !== '');
+}
+
 async function storedLines(sessionId: string): Promise<Array<[string, string]>> {
   const turns = await store.getTurns(sessionId);
   // Dense seqs across every stored turn: nothing overwritten, nothing skipped.
@@ -150,9 +163,9 @@ describe('relay instance faults', () => {
     // Kill only once the store acknowledged what the player has seen (a SIGKILL loses the 50 ms batch window).
     await untilStored(welcome.sessionId, shownLines(client).length);
     const handleBefore = (await store.getSession(welcome.sessionId))!.resumptionHandle;
-    const shownBefore = shownLines(client);
     first.child.kill('SIGKILL');
     expect(await first.exited).toBeNull();
+    const seenBefore = seenLines(client);
     // (The browser notices by its missed heartbeat; this client just moves on to the new relay.)
     client.close();
 
@@ -171,10 +184,23 @@ describe('relay instance faults', () => {
     expect(resumed.messages.some((m) => m.type === 'transcript' && m.speaker === 'mc')).toBe(false);
 
     await exchange(resumed, 3);
+    // The browser keys its transcript and barge-in gate by turn id: the new instance never reuses the old ones.
+    const idsBefore = new Set(client.messages.filter((m) => m.type === 'partner.start').map((m) => m.turnId));
+    const idsAfter = resumed.messages.filter((m) => m.type === 'partner.start').map((m) => m.turnId);
+    expect(idsAfter.length).toBeGreaterThan(0);
+    expect(idsAfter.filter((id) => idsBefore.has(id))).toEqual([]);
     await endScene(resumed, welcome.sessionId);
     const stored = await storedLines(welcome.sessionId);
-    expect(stored.slice(0, shownBefore.length)).toEqual(shownBefore);
-    expect(stored.slice(shownBefore.length)).toEqual(shownLines(resumed));
+    // Before the kill: every line seen, the ones still open (the reply in flight) as of the last write batch.
+    const before = stored.slice(0, seenBefore.length);
+    expect(before.map(([speaker]) => speaker)).toEqual(seenBefore.map((line) => line.speaker));
+    before.forEach(([, text], i) => {
+      const seen = seenBefore[i]!;
+      if (seen.final) expect(text).toBe(seen.text);
+      else expect(text.length > 0 && seen.text.startsWith(text), `${text} ⊑ ${seen.text}`).toBe(true);
+    });
+    expect(seenBefore.some((line) => !line.final)).toBe(true);
+    expect(stored.slice(seenBefore.length)).toEqual(shownLines(resumed));
     expect(shownLines(resumed).length).toBeGreaterThanOrEqual(2);
     const session = await store.getSession(welcome.sessionId);
     expect(session).toMatchObject({ status: 'completed', game: 'expert-interview' });
