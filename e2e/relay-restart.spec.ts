@@ -113,9 +113,9 @@ test('SIGKILL mid-scene and a new relay: the page resumes, the scene continues f
     [stored('partner'), partners],
   ] as const) {
     expect(kept).toHaveLength(shown.length);
-    kept.forEach((text, i) =>
-      expect(text.length > 0 && shown[i]!.startsWith(text), `${text} ⊑ ${shown[i]}`).toBe(true),
-    );
+    for (const [i, text] of kept.entries()) {
+      expect(text.length > 0 && shown[i]!.startsWith(text), `${text} ⊑ ${shown[i]}`).toBe(true);
+    }
     expect(kept.filter((text, i) => text !== shown[i]).length).toBeLessThanOrEqual(1);
   }
   expect(partners.length).toBeGreaterThanOrEqual(2);

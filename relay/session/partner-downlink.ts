@@ -52,7 +52,7 @@ export class PartnerDownlink {
    * (at most one per stored turn, plus one in flight), and its transcript and barge-in gate are keyed by them.
    */
   continueTurnIdsAfter(usedAtMost: number): void {
-    this.nextTurnId = ((usedAtMost + 1) & 0xffff) || 1;
+    this.nextTurnId = (usedAtMost + 1) & 0xffff || 1;
   }
 
   get currentTurn(): PartnerTurn | null {
