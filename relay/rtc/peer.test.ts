@@ -32,7 +32,17 @@ async function connectPair(): Promise<{ relay: RelayPeer; channels: PeerChannels
   expect(answer).toContain('a=candidate:');
   expect(answer).toContain('127.0.0.1');
   client.setRemoteDescription(answer, 'answer');
-  const channels = await channelsReady;
+  // A pair that never connects fails here with a reason, not as a bare test timeout.
+  let timer: NodeJS.Timeout | undefined;
+  const channels = await Promise.race([
+    channelsReady,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`loopback pair not connected in 10 s (relay peer closed: ${relay.isClosed})`)),
+        10_000,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
   return { relay, channels, clientAudio };
 }
 
