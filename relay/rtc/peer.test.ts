@@ -11,10 +11,17 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-async function connectPair(): Promise<{ relay: RelayPeer; channels: PeerChannels; clientAudio: DataChannel }> {
+async function connectPair(): Promise<{
+  relay: RelayPeer;
+  channels: PeerChannels;
+  clientAudio: DataChannel;
+  clientControl: DataChannel;
+}> {
   const client = new PeerConnection('client', { iceServers: [], bindAddress: '127.0.0.1' });
   const clientAudio = client.createDataChannel('audio', { unordered: true, maxRetransmits: 0 });
-  client.createDataChannel('control');
+  // Keep the channel objects: libdatachannel holds channels weakly, so one left to the garbage collector
+  // before SCTP is up is never opened (the relay then sees only `audio`).
+  const clientControl = client.createDataChannel('control');
   await new Promise<void>((resolve) => {
     client.onGatheringStateChange((state) => state === 'complete' && resolve());
     if (client.gatheringState() === 'complete') resolve();
@@ -38,12 +45,12 @@ async function connectPair(): Promise<{ relay: RelayPeer; channels: PeerChannels
     channelsReady,
     new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`loopback pair not connected in 10 s (relay peer closed: ${relay.isClosed})`)),
+        () => reject(new Error(`loopback pair not connected in 10 s (relay: ${relay.describeState()}; client: ${client.state()})`)),
         10_000,
       );
     }),
   ]).finally(() => clearTimeout(timer));
-  return { relay, channels, clientAudio };
+  return { relay, channels, clientAudio, clientControl };
 }
 
 describe('RelayPeer', () => {

@@ -89,7 +89,7 @@ export class RelayPeer {
       );
     }
     this.channelsTimer = setTimeout(
-      () => this.close('data channels not opened in time'),
+      () => this.close(`data channels not opened in time (${this.describeState()})`),
       this.options.channelsTimeoutMs ?? DEFAULT_CHANNELS_TIMEOUT_MS,
     );
     return description.sdp;
@@ -108,6 +108,13 @@ export class RelayPeer {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** Where the handshake stands, for logs and test failures: peer state and which channels arrived/opened. */
+  describeState(): string {
+    if (this.closed) return 'closed';
+    const channel = (c: DataChannel | null) => (c ? (c.isOpen() ? 'open' : 'not open') : 'not received');
+    return `peer ${this.pc.state()}, ice ${this.pc.iceState()}, audio ${channel(this.audio)}, control ${channel(this.control)}`;
   }
 
   selectedPair(): ReturnType<PeerConnection['getSelectedCandidatePair']> {
