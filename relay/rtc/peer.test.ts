@@ -45,7 +45,12 @@ async function connectPair(): Promise<{
     channelsReady,
     new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`loopback pair not connected in 10 s (relay: ${relay.describeState()}; client: ${client.state()})`)),
+        () =>
+          reject(
+            new Error(
+              `loopback pair not connected in 10 s (relay: ${relay.describeState()}; client: ${client.state()})`,
+            ),
+          ),
         10_000,
       );
     }),
