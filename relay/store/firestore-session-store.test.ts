@@ -204,4 +204,75 @@ describe('FirestoreSessionStore on the emulator', () => {
   it('returns null for an unknown session', async () => {
     expect(await newStore().getSession('no-such-session')).toBeNull();
   });
+
+  describe('the holder: an instance that lost the scene to another does not end it', () => {
+    function holderStore(holderId: string) {
+      const warnings: Array<Record<string, unknown>> = [];
+      const logger = {
+        error: () => {},
+        warn: (_: string, fields?: Record<string, unknown>) => warnings.push(fields ?? {}),
+      };
+      return { store: newStore({ holderId, logger }), warnings };
+    }
+    const holderOf = async (id: string) => (await db.collection('sessions').doc(id).get()).get('holder') as unknown;
+
+    it('an abandon from the instance the browser left is not written; the one playing the scene ends it', async () => {
+      const a = holderStore('relay-a');
+      const b = holderStore('relay-b');
+      const { id } = a.store.createSession({ ownerId: 'u-holder', game: 'g', model: 'm' });
+      expect(await a.store.flush(5_000)).toBe(true);
+      expect(await holderOf(id)).toBe('relay-a');
+      // The browser resumed on B (takeover); A's grace period then runs out.
+      b.store.claimSession(id);
+      expect(await b.store.flush(5_000)).toBe(true);
+      a.store.endSession(id, { status: 'abandoned' });
+      expect(await a.store.flush(5_000)).toBe(true);
+      expect(await a.store.getSession(id)).toMatchObject({ status: 'active', endedAt: null });
+      expect(await holderOf(id)).toBe('relay-b');
+      expect(a.warnings).toEqual([{ sessionId: id, holder: 'relay-b', status: 'abandoned' }]);
+      b.store.endSession(id, { status: 'completed' });
+      expect(await b.store.flush(5_000)).toBe(true);
+      expect((await b.store.getSession(id))?.status).toBe('completed');
+      expect(b.warnings).toEqual([]);
+    });
+
+    it('the holder abandons its own scene; a browser that came back re-claims it', async () => {
+      const a = holderStore('relay-c');
+      const b = holderStore('relay-d');
+      const kept = a.store.createSession({ ownerId: 'u-holder', game: 'g', model: 'm' }).id;
+      const left = a.store.createSession({ ownerId: 'u-holder', game: 'g', model: 'm' }).id;
+      // `left`: taken over by B, then the browser came back to A; B's later abandon is the stale one.
+      b.store.claimSession(left);
+      expect(await b.store.flush(5_000)).toBe(true);
+      a.store.claimSession(left);
+      a.store.recordTurn(left, scriptedTurn(0));
+      expect(await a.store.flush(5_000)).toBe(true);
+      b.store.endSession(left, { status: 'abandoned' });
+      a.store.endSession(kept, { status: 'abandoned' });
+      expect(await b.store.flush(5_000)).toBe(true);
+      expect(await a.store.flush(5_000)).toBe(true);
+      expect((await a.store.getSession(left))?.status).toBe('active');
+      expect((await a.store.getSession(kept))?.status).toBe('abandoned');
+      expect(b.warnings.map((w) => w.sessionId)).toEqual([left]);
+      a.store.endSession(left, { status: 'abandoned' });
+      expect(await a.store.flush(5_000)).toBe(true);
+      expect((await a.store.getSession(left))?.status).toBe('abandoned');
+      expect(await a.store.getTurns(left)).toHaveLength(1);
+    });
+
+    it('a document written before there was a holder can still be abandoned', async () => {
+      const { store } = holderStore('relay-e');
+      const older = newStore();
+      const written = older.createSession({ ownerId: 'u-holder', game: 'g', model: 'm' }).id;
+      expect(await older.flush(5_000)).toBe(true);
+      // As written before there was a holder: the same document without the field, under a new id.
+      const { holder: _holder, ...legacy } = (await db.collection('sessions').doc(written).get()).data()!;
+      const id = `${written}-legacy`;
+      await db.collection('sessions').doc(id).create(legacy);
+      expect(await holderOf(id)).toBeUndefined();
+      store.endSession(id, { status: 'abandoned' });
+      expect(await store.flush(5_000)).toBe(true);
+      expect((await store.getSession(id))?.status).toBe('abandoned');
+    });
+  });
 });

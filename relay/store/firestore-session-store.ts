@@ -1,6 +1,6 @@
 // SessionStore on Firestore: writes go through the WriteQueue (batched, retried, idempotent), reads go direct.
 import { randomUUID } from 'node:crypto';
-import type { Firestore } from '@google-cloud/firestore';
+import type { DocumentData, DocumentReference, Firestore, Transaction, WriteBatch } from '@google-cloud/firestore';
 import { createLogger, type Logger } from '../log.js';
 import { estimateCostUsd, type ModelPriceUsdPerMillionTokens, priceFor } from './pricing.js';
 import {
@@ -27,7 +27,9 @@ export interface FirestoreSessionStoreOptions
   retentionDays?: number;
   prices?: Readonly<Record<string, ModelPriceUsdPerMillionTokens>>;
   now?: () => Date;
-  logger?: Pick<Logger, 'error'>;
+  logger?: Pick<Logger, 'error' | 'warn'>;
+  /** This relay instance, written as the session's `holder` when it creates, resumes or takes over a scene. */
+  holderId?: string;
 }
 
 /** What this instance knows of a live session, so writes can carry absolute values (never increments). */
@@ -41,7 +43,8 @@ export class FirestoreSessionStore implements SessionStore {
   private readonly live = new Map<string, LiveSession>();
   private readonly retentionDays: number;
   private readonly now: () => Date;
-  private readonly logger: Pick<Logger, 'error'>;
+  private readonly logger: Pick<Logger, 'error' | 'warn'>;
+  readonly holderId: string;
 
   constructor(
     private readonly db: Firestore,
@@ -50,9 +53,17 @@ export class FirestoreSessionStore implements SessionStore {
     this.retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
     this.now = options.now ?? (() => new Date());
     this.logger = options.logger ?? createLogger('info', { component: 'session-store' });
+    this.holderId = options.holderId ?? randomUUID();
     this.queue = new WriteQueue<SessionWrite>({
       ...options,
-      commit: (writes) => commitSessionWrites(db, writes),
+      commit: (writes) =>
+        commitSessionWrites(db, writes, (write, holder) =>
+          this.logger.warn('scene held by another relay instance: its end here was not written', {
+            sessionId: write.key,
+            holder,
+            status: write.sessionFields?.status,
+          }),
+        ),
       onPermanentFailure: (writes, err) =>
         this.logger.error('a write Firestore refused for good was dropped', {
           sessions: writes.map((write) => write.key),
@@ -84,6 +95,7 @@ export class FirestoreSessionStore implements SessionStore {
         game: init.game,
         model: init.model,
         status: 'active',
+        holder: this.holderId,
         phase: init.phase ?? null,
         resumptionHandle: null,
         createdAt,
@@ -109,6 +121,10 @@ export class FirestoreSessionStore implements SessionStore {
     this.enqueue(write);
   }
 
+  claimSession(sessionId: string): void {
+    this.enqueue(new SessionWrite(sessionId, true, { holder: this.holderId, updatedAt: this.now() }));
+  }
+
   updateSession(sessionId: string, patch: SessionPatch): void {
     this.enqueue(new SessionWrite(sessionId, patch.status !== undefined, this.patchFields(sessionId, patch)));
   }
@@ -116,7 +132,10 @@ export class FirestoreSessionStore implements SessionStore {
   endSession(sessionId: string, end: SessionPatch & { status: 'completed' | 'abandoned'; endedAt?: Date }): void {
     const fields = this.patchFields(sessionId, end);
     fields.endedAt = end.endedAt ?? this.now();
-    this.enqueue(new SessionWrite(sessionId, true, fields));
+    // The player ends a scene where they play it; an abandon (grace expired here) may come from an instance
+    // the browser has left for another, which holds the scene now.
+    const condition = end.status === 'abandoned' ? this.holderId : null;
+    this.enqueue(new SessionWrite(sessionId, true, fields, new Map(), condition));
     this.live.delete(sessionId);
   }
 
@@ -191,18 +210,57 @@ export class FirestoreSessionStore implements SessionStore {
   }
 }
 
-/** Commits queued session writes in one atomic batch; safe to repeat (deterministic ids, absolute values). */
-export async function commitSessionWrites(db: Firestore, writes: readonly SessionWrite[]): Promise<void> {
-  const batch = db.batch();
-  for (const write of writes) {
-    const sessionRef = db.collection(SESSIONS_COLLECTION).doc(write.key);
-    // Merge only the fields this write carries, so it never erases the others; each one (a map such as `latency`
-    // included) is replaced whole. (`merge: true` would merge maps leaf by leaf, and the local emulator then
-    // silently drops a map written over a stored null, e.g. the first `latency`.)
-    if (write.sessionFields) {
-      batch.set(sessionRef, write.sessionFields, { mergeFields: Object.keys(write.sessionFields) });
-    }
-    for (const [seq, turn] of write.turns) batch.set(sessionRef.collection(TURNS_COLLECTION).doc(turnDocId(seq)), turn);
+/**
+ * Commits queued session writes atomically; safe to repeat (deterministic ids, absolute values). Plain writes go
+ * in one batch; when some are conditional on the holder, one transaction reads those sessions first and leaves
+ * out the writes whose scene another instance holds (`onSkipped` hears of each).
+ */
+export async function commitSessionWrites(
+  db: Firestore,
+  writes: readonly SessionWrite[],
+  onSkipped?: (write: SessionWrite, holder: string) => void,
+): Promise<void> {
+  const conditional = writes.filter((write) => write.onlyIfHolder !== null);
+  if (conditional.length === 0) {
+    const batch = db.batch();
+    const set = setterOf(batch);
+    for (const write of writes) addSessionWrite(db, set, write);
+    await batch.commit();
+    return;
   }
-  await batch.commit();
+  const skipped = await db.runTransaction(async (tx) => {
+    const refs = conditional.map((write) => db.collection(SESSIONS_COLLECTION).doc(write.key));
+    const snapshots = await tx.getAll(...refs);
+    const held = new Map<SessionWrite, string>();
+    conditional.forEach((write, i) => {
+      const holder: unknown = snapshots[i]?.get('holder');
+      if (typeof holder === 'string' && holder !== write.onlyIfHolder) held.set(write, holder);
+    });
+    const set = setterOf(tx);
+    for (const write of writes) if (!held.has(write)) addSessionWrite(db, set, write);
+    return held;
+  });
+  for (const [write, holder] of skipped) onSkipped?.(write, holder);
+}
+
+/** What a batch and a transaction both do (their `set` overloads do not unite into one callable type). */
+type SetDoc = (ref: DocumentReference, data: DocumentData, mergeFields?: string[]) => void;
+
+function setterOf(target: WriteBatch | Transaction): SetDoc {
+  return (ref, data, mergeFields) => {
+    if (mergeFields) (target as WriteBatch).set(ref, data, { mergeFields });
+    else (target as WriteBatch).set(ref, data);
+  };
+}
+
+function addSessionWrite(db: Firestore, set: SetDoc, write: SessionWrite): void {
+  const sessionRef = db.collection(SESSIONS_COLLECTION).doc(write.key);
+  // Merge only the fields this write carries, so it never erases the others; each one (a map such as `latency`
+  // included) is replaced whole. (`merge: true` would merge maps leaf by leaf, and the local emulator then
+  // silently drops a map written over a stored null, e.g. the first `latency`.)
+  if (write.sessionFields) {
+    set(sessionRef, write.sessionFields, Object.keys(write.sessionFields));
+  }
+  for (const [seq, turn] of write.turns)
+    set(sessionRef.collection(TURNS_COLLECTION).doc(turnDocId(seq)), turn as unknown as DocumentData);
 }

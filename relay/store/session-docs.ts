@@ -62,6 +62,11 @@ export class SessionWrite implements QueuedWrite {
     public critical: boolean,
     public sessionFields: SessionFields | null,
     public readonly turns: Map<number, TurnDoc> = new Map(),
+    /**
+     * Commit only while the session document's `holder` is this id (or unset): a relay instance that lost a
+     * scene to another (the browser resumed there) must not end it. Checked in a transaction.
+     */
+    readonly onlyIfHolder: string | null = null,
   ) {}
 
   get writeCount(): number {
@@ -70,6 +75,8 @@ export class SessionWrite implements QueuedWrite {
 
   absorb(later: SessionWrite): boolean {
     if (later.key !== this.key || this.turns.size + later.turns.size > MAX_TURNS_PER_WRITE) return false;
+    // A conditional write stays apart: merged, its condition would hold back (or wave through) the other's.
+    if (later.onlyIfHolder !== this.onlyIfHolder) return false;
     if (later.sessionFields) this.sessionFields = { ...this.sessionFields, ...later.sessionFields };
     for (const [seq, turn] of later.turns) this.turns.set(seq, turn);
     this.critical ||= later.critical;

@@ -100,6 +100,7 @@ export class SessionRecorder implements SessionObserver {
     session.nextSeq = Math.max(session.nextSeq, event.turnCount);
     session.usage = { ...event.usage };
     session.reconnects = event.reconnects + 1;
+    this.store.claimSession(event.sessionId);
   }
 
   onSessionHandedOff(sessionId: string): void {
@@ -240,7 +241,10 @@ export class SessionRecorder implements SessionObserver {
   }
 
   onSessionResumed(sessionId: string): void {
-    if (this.sessions.has(sessionId)) this.recordReconnect(sessionId);
+    if (!this.sessions.has(sessionId)) return;
+    this.recordReconnect(sessionId);
+    // The browser may have been on another instance meanwhile (and back): the scene is played here again.
+    this.store.claimSession(sessionId);
   }
 
   onSessionEnded(event: SessionEndedEvent): void {

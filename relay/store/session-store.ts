@@ -107,6 +107,11 @@ export interface SessionStore {
   createSession(init: NewSession): { id: string };
   /** Enqueues the turn and sets the session's turnCount to seq + 1 in the same atomic write. */
   recordTurn(sessionId: string, turn: TurnRecord): void;
+  /**
+   * This instance plays the scene now (the browser resumed or it was taken over here). Its `holder` becomes us,
+   * and an abandon from an instance that lost the scene is not written.
+   */
+  claimSession(sessionId: string): void;
   updateSession(sessionId: string, patch: SessionPatch): void;
   /** Final status and figures; critical, never shed. */
   endSession(sessionId: string, end: SessionPatch & { status: 'completed' | 'abandoned'; endedAt?: Date }): void;

@@ -212,6 +212,35 @@ describe('relay instance faults', () => {
     expect(session!.quality.reconnects).toBeGreaterThanOrEqual(1);
   }, 120_000);
 
+  it("two live instances: the browser moves to B, A's grace runs out, and A does not end the scene B plays", async () => {
+    const a = await relay({ ...externalEnv(), SESSION_GRACE_MS: '2000' });
+    const b = await relay(externalEnv());
+    const client = await connect(a.url);
+    const welcome = await welcomeOf(await client.hello({ game: 'genre-switch' }));
+    await exchange(client, 1);
+    await untilStored(welcome.sessionId, shownLines(client).length);
+    // The browser's network changed and its reconnect landed on B (Cloud Run affinity is best effort): A still
+    // runs, holding the scene for its grace period.
+    client.close();
+    const moved = await connect(b.url, client.setCookie ?? undefined);
+    const again = await welcomeOf(
+      await moved.hello({ sessionId: welcome.sessionId, resumeToken: welcome.resumeToken }, 15_000),
+    );
+    expect(again).toMatchObject({ sessionId: welcome.sessionId, resumed: true });
+    await exchange(moved, 2);
+    // A's grace ends: its abandon is refused because B holds the scene (A logs it at warn).
+    const deadline = performance.now() + 20_000;
+    while (!a.stderr().includes('scene held by another relay instance')) {
+      if (performance.now() > deadline) throw new Error(`A never reported the held scene; stderr: ${a.stderr()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await store.getSession(welcome.sessionId))?.status).toBe('active');
+    await exchange(moved, 3);
+    await endScene(moved, welcome.sessionId);
+    expect(await storedLines(welcome.sessionId)).toEqual([...shownLines(client), ...shownLines(moved)]);
+    expect(shownLines(moved).length).toBeGreaterThanOrEqual(4);
+  }, 120_000);
+
   it('SIGSTOP for 6 s, then SIGCONT: the browser resumes on the same relay and nothing is lost', async () => {
     const frozen = await relay(externalEnv());
     const client = await connect(frozen.url);
