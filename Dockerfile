@@ -2,7 +2,9 @@
 # The relay image for Cloud Run: the built SPA (dist/) plus what `node --import tsx relay/main.ts` loads
 # (relay/ and shared/, run as TypeScript through tsx, and the production dependencies).
 # Build from the repo root:  docker build -t relay .   (or `gcloud builds submit`, see infra/README.md)
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 22: Node 20 reached its end of life in April 2026 and @google/genai declares node >= 22. The dev and CI
+# machines run Node 20 (the code needs nothing newer); node-datachannel's binary is N-API, the same on both.
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 # 1. The client build: every dependency (Vite, Tailwind, React plugin), then `vite build` into dist/.
 FROM ${NODE_IMAGE} AS build
