@@ -9,6 +9,7 @@ describe('splitPlayedTurns', () => {
       targetMs: 60,
       underruns: 0,
       lateFrames: 0,
+      shiftedMs: 0,
       concealedMs: 0,
       lastInterruptToSilenceMs: null,
       playedTurns: [

@@ -10,7 +10,13 @@ function frame(turnId: number, seq: number, flags = 0): AudioFrame {
 }
 
 /** Feeds frames at given arrival times, polling every ms like the player's timer, and collects the schedule. */
-function run(jb: JitterBuffer, arrivals: Array<{ atMs: number; frame: AudioFrame }>, untilMs: number) {
+function run(
+  jb: JitterBuffer,
+  arrivals: Array<{ atMs: number; frame: AudioFrame }>,
+  untilMs: number,
+  /** Runs at the start of the given ms, before that ms's arrivals (e.g. the audio thread reporting a shift). */
+  hooks: Array<{ atMs: number; apply: (jb: JitterBuffer) => void }> = [],
+) {
   const scheduled: ScheduledFrame[] = [];
   /** How far ahead of its playout each frame was handed out. */
   const leadsMs: number[] = [];
@@ -18,6 +24,7 @@ function run(jb: JitterBuffer, arrivals: Array<{ atMs: number; frame: AudioFrame
   const sorted = [...arrivals].sort((a, b) => a.atMs - b.atMs);
   let next = 0;
   for (let nowMs = 0; nowMs <= untilMs; nowMs += 1) {
+    for (const hook of hooks) if (hook.atMs === nowMs) hook.apply(jb);
     while (next < sorted.length && (sorted[next]?.atMs ?? Number.POSITIVE_INFINITY) <= nowMs) {
       const arrival = sorted[next];
       if (arrival) {
@@ -177,5 +184,86 @@ describe('JitterBuffer', () => {
     expect(run(jb, [{ atMs: 0, frame: frame(7, 500, FrameFlag.End) }], 10).scheduled).toHaveLength(1);
     expect(jb.interrupt(3000).turnId).toBe(7);
     expect(jb.interrupt(3000)).toEqual({ turnId: null, playedMs: 0 });
+  });
+
+  describe('when the audio thread slid a turn later (shiftTurn)', () => {
+    const SHIFT_MS = 50;
+
+    it('schedules the rest of the turn on the new anchor and drains at the slid end', () => {
+      const jb = new JitterBuffer(OPTIONS);
+      const arrivals = paced(2, 10, 100);
+      // Frame 108 arrives after its first-scheduled slot but before its slid one: it must still play.
+      const frame108 = arrivals.find((a) => a.frame.seq === 108);
+      if (frame108) frame108.atMs += 45;
+      const { scheduled, drained } = run(jb, arrivals, 1000, [{ atMs: 150, apply: (b) => b.shiftTurn(2, SHIFT_MS) }]);
+      const firstPlayoutMs = 125;
+      expect(scheduled.map((s) => s.frame.seq)).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 109, 108]);
+      const bySeq = [...scheduled].sort((a, b) => a.frame.seq - b.frame.seq);
+      // Frames scheduled before the report keep their slot (the audio thread adds the shift to them itself);
+      // later ones carry it, and say so.
+      expect(
+        bySeq.map((s) => [s.frame.seq, s.playoutMs - firstPlayoutMs - (s.frame.seq - 100) * 20, s.shiftMs]),
+      ).toEqual([
+        [100, 0, 0],
+        [101, 0, 0],
+        [102, 0, 0],
+        [103, SHIFT_MS, SHIFT_MS],
+        [104, SHIFT_MS, SHIFT_MS],
+        [105, SHIFT_MS, SHIFT_MS],
+        [106, SHIFT_MS, SHIFT_MS],
+        [107, SHIFT_MS, SHIFT_MS],
+        [108, SHIFT_MS, SHIFT_MS],
+        [109, SHIFT_MS, SHIFT_MS],
+      ]);
+      // Drained when the slid audio has played out, not when the first schedule would have.
+      expect(drained).toEqual([{ turnId: 2, atMs: firstPlayoutMs + 200 + SHIFT_MS }]);
+      expect(jb.stats(1000)).toMatchObject({ lateFrames: 0, underruns: 0, concealedMs: 0 });
+    });
+
+    it('still drops stale frames of the slid turn once it ended', () => {
+      const jb = new JitterBuffer(OPTIONS);
+      run(jb, paced(2, 10, 100), 1000, [{ atMs: 150, apply: (b) => b.shiftTurn(2, SHIFT_MS) }]);
+      expect(jb.push(frame(2, 104), 1001)).toEqual([]);
+      expect(jb.push(frame(2, 110), 1002)).toEqual([]);
+      expect(jb.stats(1002).lateFrames).toBe(2);
+      expect(jb.activeTurnId).toBeNull();
+    });
+
+    it('queues the next turn after the slid tail', () => {
+      const jb = new JitterBuffer(OPTIONS);
+      const burstA = Array.from({ length: 10 }, (_, i) => ({
+        atMs: 0,
+        frame: frame(1, i, i === 9 ? FrameFlag.End : 0),
+      }));
+      const burstB = Array.from({ length: 3 }, (_, i) => ({ atMs: 20, frame: frame(2, 10 + i) }));
+      const { scheduled } = run(jb, [...burstA, ...burstB], 60, [{ atMs: 10, apply: (b) => b.shiftTurn(1, SHIFT_MS) }]);
+      const endA = Math.max(...scheduled.filter((s) => s.frame.streamId === 1).map((s) => s.playoutMs + 20));
+      const startB = Math.min(...scheduled.filter((s) => s.frame.streamId === 2).map((s) => s.playoutMs));
+      expect(startB).toBe(endA + SHIFT_MS);
+    });
+
+    it('reports only audio that played when the slid turn is interrupted', () => {
+      const jb = new JitterBuffer(OPTIONS);
+      const { scheduled } = run(jb, paced(6, 50, 0).slice(0, 20), 300, [
+        { atMs: 100, apply: (b) => b.shiftTurn(6, SHIFT_MS) },
+      ]);
+      const firstPlayoutMs = scheduled[0]?.playoutMs ?? 0;
+      expect(jb.interrupt(300)).toEqual({ turnId: 6, playedMs: 300 - firstPlayoutMs - SHIFT_MS });
+    });
+
+    it('ignores a stale smaller total, an unknown turn, and a turn not yet started', () => {
+      const jb = new JitterBuffer(OPTIONS);
+      jb.push(frame(1, 0), 0);
+      jb.shiftTurn(1, SHIFT_MS); // not started: nothing of it reached the audio thread
+      jb.shiftTurn(99, SHIFT_MS);
+      const started = jb.push(frame(1, 1), 20);
+      expect(started.map((s) => [s.playoutMs, s.shiftMs])).toEqual([
+        [25, 0],
+        [45, 0],
+      ]);
+      jb.shiftTurn(1, SHIFT_MS);
+      jb.shiftTurn(1, SHIFT_MS - 10);
+      expect(jb.push(frame(1, 2), 40)).toEqual([{ frame: frame(1, 2), playoutMs: 65 + SHIFT_MS, shiftMs: SHIFT_MS }]);
+    });
   });
 });

@@ -2,7 +2,9 @@
 // decodes/schedules what comes out. Each accepted frame gets a playout time: turn anchor + seq
 // offset × 20 ms, so reordering is free and a lost frame becomes 20 ms of concealed silence.
 // A turn starts as soon as `targetMs` of audio is buffered (a burst starts at once) or
-// `targetMs` after its first frame arrived, whichever is first.
+// `targetMs` after its first frame arrived, whichever is first. When the audio thread had to slide
+// a turn later (its chunks reached it late), shiftTurn moves the turn's anchor so the rest of the
+// turn, its drain time and the turn queued behind it follow the audio actually playing.
 import { type AudioFrame, FrameFlag, seqDelta } from '../../shared/frame.js';
 
 export interface JitterBufferOptions {
@@ -18,6 +20,8 @@ export interface JitterBufferOptions {
 export interface ScheduledFrame {
   frame: AudioFrame;
   playoutMs: number;
+  /** The turn's shift (from shiftTurn) already counted into playoutMs. */
+  shiftMs: number;
 }
 
 export interface JitterBufferStats {
@@ -47,6 +51,8 @@ interface Turn {
   /** Last seq whose slot was checked for concealment. */
   checkedSeq: number;
   endSeen: boolean;
+  /** How much later than first scheduled the audio thread plays this turn (shiftTurn). */
+  shiftMs: number;
 }
 
 const CLOSED_TURNS_KEPT = 16;
@@ -124,13 +130,29 @@ export class JitterBuffer {
     return { scheduled, drainedTurnIds };
   }
 
+  /**
+   * The audio thread plays turn `turnId` `totalShiftMs` later than first scheduled (it received a
+   * chunk after its slot). Moves the rest of the turn there; an older, smaller total is ignored.
+   */
+  shiftTurn(turnId: number, totalShiftMs: number): void {
+    const turn = this.turns.find((t) => t.turnId === turnId);
+    // A turn still waiting to start has sent the audio thread nothing that could have slid.
+    if (!turn?.started || totalShiftMs <= turn.shiftMs) return;
+    const byMs = totalShiftMs - turn.shiftMs;
+    turn.shiftMs = totalShiftMs;
+    turn.anchorMs += byMs;
+    turn.scheduledEndMs += byMs;
+  }
+
   /** Barge-in: forget all queued audio and ignore later frames of the active turn. */
   interrupt(nowMs: number): { turnId: number | null; playedMs: number } {
     const turn = this.turns.at(-1);
     this.turns = [];
     if (!turn) return { turnId: null, playedMs: 0 };
     remember(this.cutTurnIds, turn.turnId);
-    const playedMs = turn.started ? Math.max(0, Math.min(nowMs, turn.scheduledEndMs) - turn.firstPlayoutMs) : 0;
+    // The slide left a gap of shiftMs inside the turn's span that played nothing.
+    const spanMs = Math.min(nowMs, turn.scheduledEndMs) - turn.firstPlayoutMs;
+    const playedMs = turn.started ? Math.max(0, spanMs - turn.shiftMs) : 0;
     return { turnId: turn.turnId, playedMs: Math.round(playedMs) };
   }
 
@@ -169,6 +191,7 @@ export class JitterBuffer {
       received: new Set(),
       checkedSeq: frame.seq,
       endSeen: false,
+      shiftMs: 0,
     };
     this.turns.push(turn);
     return turn;
@@ -217,7 +240,7 @@ export class JitterBuffer {
     turn.received.add(frame.seq);
     if (seqDelta(turn.maxSeq, frame.seq) > 0) turn.maxSeq = frame.seq;
     turn.scheduledEndMs = Math.max(turn.scheduledEndMs, playoutMs + frameMs);
-    return [{ frame, playoutMs }];
+    return [{ frame, playoutMs, shiftMs: turn.shiftMs }];
   }
 
   /** Slots up to the newest received frame that played with no frame in them were concealed. */

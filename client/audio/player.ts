@@ -1,6 +1,7 @@
 // Partner playback: downlink frames → JitterBuffer (when to play) → WebCodecs AudioDecoder (Opus
-// to PCM) → playback worklet (plays each chunk at its scheduled context sample). Browser glue
-// only; the timing logic is in jitter-buffer.ts and is unit-tested there.
+// to PCM) → playback worklet (plays each chunk at its scheduled context sample, sliding a turn
+// later when a chunk arrives after its slot, and telling us so the jitter buffer follows). Browser
+// glue only; the timing logic is in jitter-buffer.ts and playback-schedule.ts, unit-tested there.
 import {
   JITTER_TARGET_MAX_MS,
   JITTER_TARGET_MIN_MS,
@@ -32,7 +33,17 @@ export interface PlayerStats {
   bufferedMs: number;
   targetMs: number;
   underruns: number;
+  /**
+   * Frames that arrived after their slot: network stragglers the jitter buffer dropped (concealed),
+   * plus decoded chunks that reached the audio thread late (their turn slid, see shiftedMs; only
+   * out-of-order stragglers among them were dropped).
+   */
   lateFrames: number;
+  /**
+   * How much later turns played than scheduled because their audio reached the audio thread late,
+   * summed over turns (a slide that also moves the turn queued behind counts for both).
+   */
+  shiftedMs: number;
   concealedMs: number;
   /** Every turn that reached the speakers, oldest first (bounded). */
   playedTurns: PlayedTurn[];
@@ -74,6 +85,7 @@ const OPUS_SILENCE_PACKET = new Uint8Array([0xf8, 0xff, 0xfe]);
 interface PendingDecode {
   turnId: number;
   playoutMs: number;
+  shiftMs: number;
   epoch: number;
 }
 
@@ -117,6 +129,9 @@ export async function createPlayer(events: PlayerEvents): Promise<Player> {
   let decodeCounter = 0;
   let epoch = 0;
   let workletLateFrames = 0;
+  let shiftedFrames = 0;
+  /** `clear`s posted whose `cleared` has not come back: `shifted` reports before it are of forgotten turns. */
+  let clearsInFlight = 0;
   const playedTurns = new Map<number, { samples: number; sumSquares: number }>();
   let interruptAtFrame: number | null = null;
   let lastInterruptToSilenceMs: number | null = null;
@@ -133,7 +148,8 @@ export async function createPlayer(events: PlayerEvents): Promise<Player> {
       data.copyTo(samples, { planeIndex: 0, format: 'f32-planar' });
       samples = resampleLinear(samples, data.sampleRate, context.sampleRate);
       const startFrame = Math.round((pending.playoutMs / 1000) * context.sampleRate);
-      post({ type: 'schedule', turnId: pending.turnId, startFrame, samples }, [samples.buffer]);
+      const shiftFrames = Math.round((pending.shiftMs / 1000) * context.sampleRate);
+      post({ type: 'schedule', turnId: pending.turnId, startFrame, samples, shiftFrames }, [samples.buffer]);
     } finally {
       data.close();
     }
@@ -158,11 +174,11 @@ export async function createPlayer(events: PlayerEvents): Promise<Player> {
   decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp: 0, data: OPUS_SILENCE_PACKET }));
 
   const decode = (scheduled: ScheduledFrame[]) => {
-    for (const { frame, playoutMs } of scheduled) {
+    for (const { frame, playoutMs, shiftMs } of scheduled) {
       if (decoder.state !== 'configured') continue;
       decodeCounter += 1;
       const timestampUs = decodeCounter * OPUS_FRAME_MS * 1000;
-      pendingDecodes.set(timestampUs, { turnId: frame.streamId, playoutMs, epoch });
+      pendingDecodes.set(timestampUs, { turnId: frame.streamId, playoutMs, shiftMs, epoch });
       decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp: timestampUs, data: frame.payload }));
     }
   };
@@ -171,15 +187,23 @@ export async function createPlayer(events: PlayerEvents): Promise<Player> {
     const message = event.data;
     if (message.type === 'started') events.onTurnAudible(message.turnId);
     else if (message.type === 'late') workletLateFrames += 1;
-    else if (message.type === 'energy') {
+    else if (message.type === 'shifted') {
+      shiftedFrames += message.byFrames;
+      // Back to ms; the next chunk's shiftFrames rounds to the same integer, so the worklet adds nothing twice.
+      if (clearsInFlight === 0)
+        jitterBuffer.shiftTurn(message.turnId, (message.shiftFrames / context.sampleRate) * 1000);
+    } else if (message.type === 'energy') {
       const turn = playedTurns.get(message.turnId) ?? { samples: 0, sumSquares: 0 };
       turn.samples += message.samples;
       turn.sumSquares += message.sumSquares;
       playedTurns.set(message.turnId, turn);
       if (playedTurns.size > MAX_PLAYED_TURNS) playedTurns.delete(playedTurns.keys().next().value as number);
-    } else if (message.type === 'cleared' && interruptAtFrame !== null) {
-      lastInterruptToSilenceMs = (Math.max(0, message.frame - interruptAtFrame) / context.sampleRate) * 1000;
-      interruptAtFrame = null;
+    } else if (message.type === 'cleared') {
+      clearsInFlight = Math.max(0, clearsInFlight - 1);
+      if (interruptAtFrame !== null) {
+        lastInterruptToSilenceMs = (Math.max(0, message.frame - interruptAtFrame) / context.sampleRate) * 1000;
+        interruptAtFrame = null;
+      }
     }
   };
 
@@ -198,7 +222,8 @@ export async function createPlayer(events: PlayerEvents): Promise<Player> {
       const cut = jitterBuffer.interrupt(nowMs());
       epoch += 1;
       interruptAtFrame = Math.round(context.currentTime * context.sampleRate);
-      post({ type: 'clear' });
+      clearsInFlight += 1;
+      post({ type: 'clear', cutTurnId: cut.turnId });
       return cut;
     },
     get speakingTurnId() {
@@ -211,6 +236,7 @@ export async function createPlayer(events: PlayerEvents): Promise<Player> {
         targetMs,
         underruns,
         lateFrames: lateFrames + workletLateFrames,
+        shiftedMs: (shiftedFrames / context.sampleRate) * 1000,
         concealedMs,
         playedTurns: [...playedTurns].map(([turnId, { samples, sumSquares }]) => ({
           turnId,
@@ -224,7 +250,7 @@ export async function createPlayer(events: PlayerEvents): Promise<Player> {
       if (closed) return;
       closed = true;
       clearInterval(timer);
-      post({ type: 'clear' });
+      post({ type: 'clear', cutTurnId: null });
       if (decoder.state !== 'closed') decoder.close();
       node.disconnect();
       await context.close();

@@ -85,6 +85,7 @@ export class FakePlayer implements Player {
       targetMs: 50,
       underruns: 0,
       lateFrames: 0,
+      shiftedMs: 0,
       concealedMs: 0,
       playedTurns: [],
       lastInterruptToSilenceMs: null,
