@@ -9,7 +9,7 @@ import { StageScene } from '../stage/stage-scene.js';
 import type { ClientConnection } from './connection.js';
 import { ErrorLimiter } from './error-limiter.js';
 import type { SessionObserver } from './observer.js';
-import type { PartnerDownlink } from './partner-downlink.js';
+import type { PartnerDownlink, PartnerTurn } from './partner-downlink.js';
 import { PlayerUplink } from './player-uplink.js';
 import type { SessionDeps } from './session-deps.js';
 import { createSessionDownlink, cutDownlinkTurn } from './session-downlink.js';
@@ -195,6 +195,7 @@ export class Session {
     if (this.state === 'closed' || this.state === 'draining') return false;
     this.lifecycle.transition('draining');
     if (this.lastReplyTimer) clearTimeout(this.lastReplyTimer);
+    // An utterance still open gets no activityEnd: the upstream closes, the model never answers half a line.
     this.uplink.dispose();
     // The browser stops a turn cut here at once (the outro and the coach may still follow on this connection).
     const cut = this.downlink.interruptTurn(false);
@@ -238,15 +239,18 @@ export class Session {
     }
     // Keep the upstream for a while: a browser that dropped comes back with its resume token.
     const cancelled = this.uplink.cancelUtterance();
+    let cut: PartnerTurn | null;
     if (cancelled === null) {
-      this.downlink.interruptTurn(true);
+      cut = this.downlink.interruptTurn(true);
     } else {
       // The player never finished that line: Live got activityEnd (not left mid-activity), and whatever it
       // answers to the half-turn is dropped, so the resumed scene does not open with a reply to half a sentence.
       this.turns.playerCancelled(cancelled);
-      this.downlink.discardReply();
+      cut = this.downlink.discardReply();
       this.halfTurnPending = true;
     }
+    // A reply cut here is stored as cut now (Live's later turnComplete for it no longer reaches the player).
+    if (cut) this.turns.partnerInterrupted(cut);
     this.log.info('connection lost, waiting for resume', { reason, graceMs: this.deps.graceMs });
     this.graceTimer = setTimeout(() => this.end('connection lost'), this.deps.graceMs);
   }

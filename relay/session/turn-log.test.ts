@@ -78,3 +78,56 @@ describe('TurnLog: the MC and the audience', () => {
     expect(ended.at(-1)).toMatchObject({ speaker: 'mc', text: 'And... scene!', interrupted: true });
   });
 });
+
+describe('TurnLog: the scene ending', () => {
+  it('stores a reply still open as interrupted, with its transcript so far', () => {
+    const { log, ended } = rig();
+    log.playerStarted(1);
+    log.playerText('Hello there');
+    log.playerEnded(1);
+    log.partnerStarted(downlinkTurn(2, 'partner'));
+    log.partnerText(2, 'Hi, I was just');
+    log.finalizeAll(false, true);
+    expect(ended.map((e) => [e.speaker, e.text, e.interrupted])).toEqual([
+      ['player', 'Hello there', false],
+      ['partner', 'Hi, I was just', true],
+    ]);
+  });
+
+  it('stores the words of a line the player was still saying as interrupted, and no line without words', () => {
+    const { log, ended, sent } = rig();
+    log.playerStarted(1);
+    log.playerText('So I was');
+    log.finalizeAll(false, true);
+    expect(ended).toEqual([expect.objectContaining({ speaker: 'player', text: 'So I was', interrupted: true })]);
+    expect(sent.at(-1)).toMatchObject({ type: 'transcript', speaker: 'player', text: 'So I was', final: true });
+
+    const quiet = rig();
+    quiet.log.playerStarted(2);
+    quiet.log.finalizeAll(false, true);
+    // Ended, but its transcript never came: no words either.
+    quiet.log.playerStarted(3);
+    quiet.log.playerEnded(3);
+    quiet.log.finalizeAll(false, true);
+    expect(quiet.ended).toEqual([]);
+    expect(quiet.log.count).toBe(0);
+  });
+
+  it('a late end report of an MC line already stored leaves the next line open (the intro cut, then the outro)', () => {
+    const { log, ended } = rig();
+    log.mcStarted('Welcome!');
+    log.mcVoiced(downlinkTurn(1, 'mc'));
+    log.finalizeAll(false, true);
+    log.mcStarted('And... scene!');
+    // The intro's voicer notices its cut after the outro began: not the outro's end.
+    expect(log.mcLineOpen).toBe(false);
+    log.mcEnded(true);
+    expect(log.mcLineOpen).toBe(true);
+    log.mcVoiced(downlinkTurn(2, 'mc'));
+    log.mcEnded(false);
+    expect(ended.map((e) => [e.text, e.turnId, e.interrupted])).toEqual([
+      ['Welcome!', 1, true],
+      ['And... scene!', 2, false],
+    ]);
+  });
+});

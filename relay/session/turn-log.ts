@@ -52,6 +52,11 @@ export class TurnLog {
   private partner: PartnerRecord | null = null;
   /** The MC line being said (or waiting for its voice); stored when it ends, or before any turn after it. */
   private mc: McRecord | null = null;
+  /**
+   * Lines stored before their voicer reported their end (cut by another turn or by the scene ending): each line's
+   * voicer reports exactly once, so that many mcEnded calls to come are about lines already stored, not the open one.
+   */
+  private mcEndsOwed = 0;
   count = 0;
 
   constructor(
@@ -100,7 +105,7 @@ export class TurnLog {
   playerCancelled(utteranceId: number): void {
     if (this.player?.turnId !== utteranceId) return;
     this.player.endedAt = new Date();
-    this.finalizePlayer(true);
+    this.finalizePlayer('cancelled');
   }
 
   playerText(text: string): void {
@@ -160,15 +165,22 @@ export class TurnLog {
     if (this.partner?.turnId === turn.turnId) this.finalizePartner(true);
   }
 
-  /** The upstream finished a turn (or the scene ends): the partner's text is final, and so is the player's it answered. */
+  /**
+   * The upstream finished a turn (or the scene ends): the partner's text is final, and so is the player's it answered.
+   * The scene ending (End scene, turn budget, shutdown) stores what is open by one rule: a line whose audio was still
+   * going to the player is `interrupted`, with the text they were shown (the partner's transcript so far; the MC's
+   * line whole, shown at once); a text-only MC line is not. A player still speaking: their words so far, interrupted,
+   * or no turn at all without words (never an empty turn).
+   */
   finalizeAll(interrupted: boolean, sceneEnding = false): void {
     if (sceneEnding) this.finalizeMc(this.mc?.turn !== null && this.mc?.turn !== undefined);
     // A player still speaking keeps their turn open (their transcript may still grow), unless the scene is ending.
     const player = this.player?.endedAt || sceneEnding ? this.player : null;
+    const playerEnd = sceneEnding ? (player?.endedAt ? 'sceneEnded' : 'cut') : 'done';
     // Turns end (and get their seq) in the order they started: the player's line, then the reply to it.
-    if (player && (!this.partner || player.startedAt <= this.partner.startedAt)) this.finalizePlayer();
-    if (this.partner) this.finalizePartner(interrupted);
-    if (player && this.player === player) this.finalizePlayer();
+    if (player && (!this.partner || player.startedAt <= this.partner.startedAt)) this.finalizePlayer(playerEnd);
+    if (this.partner) this.finalizePartner(interrupted || sceneEnding);
+    if (player && this.player === player) this.finalizePlayer(playerEnd);
   }
 
   /** The MC starts a line (shown as text at once; its voice may follow). A line still open is stored first. */
@@ -180,9 +192,13 @@ export class TurnLog {
     );
   }
 
-  /** True while the MC line is open: nothing else has been stored since it started. */
+  /**
+   * True while the MC line is open: nothing else has been stored since it started. False while an earlier line's
+   * end is still to be reported, since only that earlier line's voicer can be asking (a late intro must not be
+   * voiced in the outro's place).
+   */
   get mcLineOpen(): boolean {
-    return this.mc !== null;
+    return this.mc !== null && this.mcEndsOwed === 0;
   }
 
   /** The open MC line is voiced on this downlink turn. */
@@ -192,7 +208,12 @@ export class TurnLog {
 
   /** The open MC line ended: played out, text only (`interrupted` false), or cut (true). */
   mcEnded(interrupted: boolean): void {
-    this.finalizeMc(interrupted);
+    // The late report of a line already stored (its cut was seen first): the open line, if any, is not over.
+    if (this.mcEndsOwed > 0) {
+      this.mcEndsOwed--;
+      return;
+    }
+    this.finalizeMc(interrupted, true);
   }
 
   /** The room reacted to an exchange: one audience turn with the reaction's sentiment and the room's mood. */
@@ -212,10 +233,11 @@ export class TurnLog {
     });
   }
 
-  private finalizeMc(interrupted: boolean): void {
+  private finalizeMc(interrupted: boolean, reportedByVoicer = false): void {
     const record = this.mc;
     if (!record) return;
     this.mc = null;
+    if (!reportedByVoicer) this.mcEndsOwed++;
     this.ended({
       sessionId: this.sessionId,
       speaker: 'mc',
@@ -228,10 +250,17 @@ export class TurnLog {
     });
   }
 
-  private finalizePlayer(cancelled = false): void {
+  /**
+   * `done`: the line ended and was answered (or the upstream moved on); `cancelled`: cut by a connection drop and
+   * cancelled upstream; `cut`: the scene ended while the player spoke; `sceneEnded`: the scene ended after the line.
+   */
+  private finalizePlayer(end: 'done' | 'cancelled' | 'cut' | 'sceneEnded' = 'done'): void {
     const turn = this.player;
     if (!turn) return;
     this.player = null;
+    const cancelled = end === 'cancelled';
+    // No words, nothing stored yet: no line to keep (a provisional record, once written, is finalized as it is).
+    if ((end === 'cut' || end === 'sceneEnded') && !turn.text && !turn.checkpointed) return;
     if (turn.text)
       this.send({ type: 'transcript', speaker: 'player', streamId: turn.turnId, text: clip(turn.text), final: true });
     if (turn.text && !cancelled) this.hooks.onLine?.({ speaker: 'player', text: turn.text });
@@ -242,7 +271,7 @@ export class TurnLog {
       startedAt: turn.startedAt,
       endedAt: turn.endedAt ?? new Date(),
       text: turn.text,
-      interrupted: cancelled,
+      interrupted: cancelled || end === 'cut',
       ...(cancelled ? { cancelled } : {}),
     });
   }
