@@ -20,7 +20,7 @@ const appNavigator = new AppNavigator(window);
 installInstrumentation(window, createInstrumentation(stores, controller));
 
 // Leaving the page ends the scene, so the relay frees its session at once.
-window.addEventListener('pagehide', () => void controller.end());
+window.addEventListener('pagehide', () => void controller.end({ now: true }));
 // Nothing should reach here (the controller catches everything); log what does, never crash the page.
 window.addEventListener('unhandledrejection', (event) => console.error('unhandled rejection', event.reason));
 

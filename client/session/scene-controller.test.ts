@@ -242,17 +242,72 @@ describe('SceneController', () => {
     expect(ended.stores.scene.getState().notice).toMatch(/scene has ended/);
   });
 
-  it('end() sends scene.end and releases everything; a new scene can start after', async () => {
+  it('End scene: the mic stops at once, the MC closes the scene and the coach reports on the same connection, then all is released', async () => {
     const h = harness();
     const { player, mic } = await startRunning(h);
-    await h.controller.end();
+    const ending = h.controller.end();
     expect(h.transport.sentTypes().at(-1)).toBe('scene.end');
-    expect([player.closed, mic.stopped, h.transport.closed]).toEqual([true, true, true]);
-    expect(h.stores.scene.getState().phase).toBe('idle');
+    await vi.waitFor(() => expect(mic.stopped).toBe(true));
+    expect([player.closed, h.transport.closed]).toEqual([false, false]);
+    expect(h.stores.scene.getState().phase).toBe('ending');
+    expect(h.stores.connection.getState().state).toBe('connected');
+    // The MC's closing line still plays.
+    h.transport.deliver({ type: 'partner.start', turnId: 9, speaker: 'mc' });
+    h.transport.deliverFrame(partnerFrame(9, 0));
+    expect(player.pushed.map((f) => f.streamId)).toEqual([9]);
+    h.transport.deliver({ type: 'session.ended', reason: 'scene ended by the player' });
+    await ending;
+    expect([player.closed, h.transport.closed]).toEqual([true, true]);
+    expect(h.stores.scene.getState()).toMatchObject({ phase: 'idle', error: null });
     expect(h.stores.connection.getState().state).toBe('closed');
     h.transport = new FakeTransport();
     await startRunning(h);
     expect(h.stores.connection.getState().state).toBe('connected');
+  });
+
+  it('End scene stops waiting for the relay after endingWaitMs, without an error', async () => {
+    vi.useFakeTimers();
+    const h = harness({ endingWaitMs: 1_000 });
+    const started = h.controller.start();
+    await vi.advanceTimersByTimeAsync(0);
+    h.transport.deliver(WELCOME);
+    await started;
+    const { player } = { player: h.players[0]! };
+    const ending = h.controller.end();
+    await vi.advanceTimersByTimeAsync(999);
+    expect(player.closed).toBe(false);
+    await vi.advanceTimersByTimeAsync(2);
+    await ending;
+    expect([player.closed, h.transport.closed]).toEqual([true, true]);
+    expect(h.stores.scene.getState()).toMatchObject({ phase: 'idle', error: null });
+  });
+
+  it('a drop while the scene is ending releases it instead of resuming', async () => {
+    const h = harness();
+    const { player } = await startRunning(h);
+    const ending = h.controller.end();
+    h.transport.drop('ICE failed');
+    await ending;
+    expect(player.closed).toBe(true);
+    expect(h.stores.connection.getState().state).toBe('closed');
+    expect(h.stores.scene.getState()).toMatchObject({ phase: 'idle', error: null });
+  });
+
+  it('End scene pressed again, or the page going away, releases everything at once', async () => {
+    const twice = harness();
+    const first = await startRunning(twice);
+    const ending = twice.controller.end();
+    await twice.controller.end();
+    await ending;
+    expect([first.player.closed, first.mic.stopped, twice.transport.closed]).toEqual([true, true, true]);
+    expect(twice.transport.sentTypes().filter((type) => type === 'scene.end')).toHaveLength(1);
+
+    const leaving = harness();
+    const { player, mic } = await startRunning(leaving);
+    await leaving.controller.end({ now: true });
+    expect(leaving.transport.sentTypes().at(-1)).toBe('scene.end');
+    expect([player.closed, mic.stopped, leaving.transport.closed]).toEqual([true, true, true]);
+    expect(leaving.stores.scene.getState().phase).toBe('idle');
   });
 
   it('end() while connecting cancels quietly and closes the late player', async () => {

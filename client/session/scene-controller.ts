@@ -57,12 +57,16 @@ export interface SceneDeps {
   /** One reconnect attempt (connect + hello + welcome) gets this long. */
   reconnectAttemptTimeoutMs?: number;
   reconnectPolicy?: ReconnectPolicy;
+  /** After End scene, how long the MC's closing line and the coach's report may take to arrive. */
+  endingWaitMs?: number;
 }
 
 export const DEFAULT_WELCOME_TIMEOUT_MS = 10_000;
 /** The relay's default SESSION_GRACE_MS. */
 export const DEFAULT_RECONNECT_GRACE_MS = 30_000;
 export const DEFAULT_RECONNECT_ATTEMPT_TIMEOUT_MS = 5_000;
+/** The relay's outro (a few seconds of voice) plus its bounded coach call (12 s), with room to spare. */
+export const DEFAULT_ENDING_WAIT_MS = 25_000;
 /** Short caps: within a 30 s grace period, a retry every few seconds at worst. */
 const RECONNECT_BACKOFF = { ...DEFAULT_BACKOFF, maxDelayMs: 4_000, maxRetries: 1_000 };
 
@@ -131,13 +135,45 @@ export class SceneController {
     });
   }
 
-  /** The player pressed End scene (or left the page). */
-  async end(): Promise<void> {
+  /**
+   * The player pressed End scene. The mic stops at once and the relay cuts any reply; the connection stays up
+   * while the MC closes the scene aloud and the coach's report arrives (the relay sends session.ended after
+   * both), for at most `endingWaitMs`. With `now` (the page is going away), or with no live connection, or
+   * pressed again while waiting, everything is released at once.
+   */
+  async end(options: { now?: boolean } = {}): Promise<void> {
     const scene = this.#scene;
     if (!scene) return;
+    const live = scene.transportOpen && this.connection.state === 'connected' && scene.welcomed;
+    if (scene.transportOpen && !scene.ending) this.#send(scene, { type: 'scene.end' });
+    if (options.now || !live || scene.ending) {
+      dispatchScene(this.#deps.stores, { type: 'ending' });
+      const released = this.#teardown(scene, 'scene ended');
+      dispatchScene(this.#deps.stores, { type: 'ended' });
+      await released;
+      return;
+    }
+    scene.ending = true;
     dispatchScene(this.#deps.stores, { type: 'ending' });
-    if (scene.transportOpen) this.#send(scene, { type: 'scene.end' });
-    const released = this.#teardown(scene, 'scene ended');
+    const { mic } = scene;
+    scene.mic = null;
+    scene.utteranceGeneration = null;
+    this.#deps.stores.levels.setState({ micLevel: 0 });
+    const micStopped = mic ? release(() => mic.stop(), 'mic did not stop cleanly') : Promise.resolve();
+    const closed = new Promise<void>((resolve) => {
+      scene.abort.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    scene.endingTimer = setTimeout(() => {
+      console.warn('the relay did not close the scene in time after End scene');
+      void this.#finishEnding(scene, 'scene ended (no closing word from the relay)');
+    }, this.#deps.endingWaitMs ?? DEFAULT_ENDING_WAIT_MS);
+    await Promise.all([micStopped, closed]);
+  }
+
+  /** The ending wait is over (closed by the relay, timed out or the connection dropped): release everything. */
+  async #finishEnding(scene: SceneRun, reason: string): Promise<void> {
+    if (!this.#isCurrent(scene)) return;
+    const released = this.#teardown(scene, reason);
     dispatchScene(this.#deps.stores, { type: 'ended' });
     await released;
   }
@@ -181,7 +217,7 @@ export class SceneController {
         ),
       'mic.unavailable',
     );
-    if (!this.#isCurrent(scene)) return release(() => mic.stop(), 'late mic did not stop cleanly');
+    if (!this.#isCurrent(scene) || scene.ending) return release(() => mic.stop(), 'late mic did not stop cleanly');
     scene.mic = mic;
     dispatchScene(this.#deps.stores, { type: 'running' });
   }
@@ -263,6 +299,11 @@ export class SceneController {
   /** The connection dropped under a live scene: keep everything else and start resuming. */
   #connectionLost(scene: SceneRun, reason: string): void {
     if (!this.#isCurrent(scene) || this.connection.state !== 'connected') return;
+    // Nothing left to resume after End scene; the coach's report is read from the stored session instead.
+    if (scene.ending) {
+      void this.#finishEnding(scene, `scene ended (${reason})`);
+      return;
+    }
     if (!scene.sessionId || !scene.resumeToken) {
       void this.#fail(scene, userMessage('transport.lost'));
       return;
@@ -391,6 +432,7 @@ export class SceneController {
     if (this.#scene !== scene) return Promise.resolve();
     this.#scene = null;
     scene.abort.abort();
+    if (scene.endingTimer) clearTimeout(scene.endingTimer);
     scene.reconnector?.stop();
     scene.reconnector = null;
     for (const unsubscribe of scene.unsubscribers) unsubscribe();

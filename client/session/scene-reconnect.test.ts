@@ -154,7 +154,7 @@ describe('SceneController reconnect', () => {
       return awaitResumeHello(h, 3);
     })();
     expect(third.sent[0]).toMatchObject({ sessionId: 'session-1', resumeToken: 'token-3' });
-    await h.controller.end();
+    await h.controller.end({ now: true });
   });
 
   it('a restarting relay (relay.draining, not fatal) is a drop: the scene resumes, a retry refused the same way retries', async () => {
@@ -184,7 +184,7 @@ describe('SceneController reconnect', () => {
     expect(h.stores.scene.getState().phase).toBe('running');
     expect(h.players).toHaveLength(1);
     expect(player.closed).toBe(false);
-    await h.controller.end();
+    await h.controller.end({ now: true });
   });
 
   it('retries failed attempts with backoff and gives up after the grace period in plain words', async () => {
@@ -269,7 +269,7 @@ describe('SceneController reconnect', () => {
       { type: 'utterance.end', utteranceId: 4, frameCount: 1 },
     ]);
     expect(second.sentFrames).toHaveLength(1);
-    await h.controller.end();
+    await h.controller.end({ now: true });
   });
 
   it('the browser going offline is a drop at once; coming online retries at once', async () => {
@@ -291,7 +291,7 @@ describe('SceneController reconnect', () => {
     const third = await awaitResumeHello(h, 3);
     third.deliver(welcome('token-2', true));
     await vi.waitFor(() => expect(h.stores.connection.getState().state).toBe('connected'));
-    await h.controller.end();
+    await h.controller.end({ now: true });
   });
 
   it('online abandons an attempt stuck from while the network was down', async () => {
@@ -310,7 +310,7 @@ describe('SceneController reconnect', () => {
     expect(stuck.closed).toBe(true);
     fresh.deliver(welcome('token-2', true));
     await vi.waitFor(() => expect(h.stores.connection.getState().state).toBe('connected'));
-    await h.controller.end();
+    await h.controller.end({ now: true });
   });
 
   it('end() while reconnecting stops retrying and releases everything', async () => {
@@ -318,7 +318,7 @@ describe('SceneController reconnect', () => {
     const h = harness();
     const { player, mic } = await startRunning(h);
     h.latest().drop('ICE failed');
-    await h.controller.end();
+    await h.controller.end({ now: true });
     await vi.advanceTimersByTimeAsync(5_000);
     expect(h.transports).toHaveLength(1);
     expect([player.closed, mic.stopped]).toEqual([true, true]);

@@ -57,6 +57,9 @@ export interface SceneRun {
   /** When the player's last utterance ended, until the partner's answer becomes audible. */
   utteranceEndAtMs: number | null;
   timeline: LatencyTimeline;
+  /** The player pressed End scene: the mic is off, the MC's closing line and the coach's report are awaited. */
+  ending: boolean;
+  endingTimer: ReturnType<typeof setTimeout> | null;
 }
 
 export function createSceneRun(transport: Transport, nowMs: number): SceneRun {
@@ -65,6 +68,8 @@ export function createSceneRun(transport: Transport, nowMs: number): SceneRun {
     transport,
     player: null,
     mic: null,
+    ending: false,
+    endingTimer: null,
     gate: new TurnGate(),
     counters: { badFrames: 0, gatedFrames: 0 },
     unsubscribers: [],
