@@ -86,9 +86,17 @@ test('lobby → game → MC → three exchanges → audience → coach → Histo
   );
   expect(sessionId).toBeTruthy();
 
-  // End scene: the coach's notes land on the stage.
+  // End scene: the MC closes the scene aloud on the same connection, then the coach's notes land on the stage.
+  const mcHeardBefore = (await probe(page)).mcTurnsHeard;
   await page.getByRole('button', { name: 'End scene' }).click();
-  await expect(page.getByRole('button', { name: 'Start scene' })).toBeVisible();
+  await expect
+    .poll(async () => (await probe(page)).mcTurnsHeard, {
+      message: 'the MC’s closing line is heard after End scene',
+      timeout: 25_000,
+      intervals: [250],
+    })
+    .toBeGreaterThan(mcHeardBefore);
+  await expect(page.getByRole('button', { name: 'Start scene' })).toBeVisible({ timeout: 25_000 });
   const coachNotes = page.getByRole('region', { name: 'Coach’s notes' });
   await expect(coachNotes).toBeVisible({ timeout: 25_000 });
   await expect(coachNotes.getByRole('heading', { name: 'What worked' })).toBeVisible();
