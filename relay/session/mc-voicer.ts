@@ -55,9 +55,13 @@ export class McVoicer {
     );
   }
 
-  /** Plays the line's speech (if it came and is still wanted) and ends the TurnLog's open MC line when it ends. */
+  /**
+   * Plays the line's speech (if it came and is still wanted) and ends the TurnLog's MC line `lineId` (from
+   * mcStarted) when it ends.
+   */
   async voice(
     line: 'intro' | 'outro',
+    lineId: number | undefined,
     speech: Promise<McSpeech>[],
     stillWanted: () => boolean,
   ): Promise<McPlaybackOutcome | 'unvoiced'> {
@@ -66,7 +70,7 @@ export class McVoicer {
     const first = await (speech[0] ?? Promise.resolve<McSpeech>({ ok: false, reason: 'nothing to say' }));
     if (!first.ok || signal.aborted || !stillWanted() || !this.speaker) {
       if (!first.ok) logger.info('MC line not voiced', { line, reason: first.reason });
-      turns?.mcEnded(false);
+      if (lineId !== undefined) turns?.mcEnded(lineId, false);
       return 'unvoiced';
     }
     let durationMs = 0;
@@ -85,12 +89,12 @@ export class McVoicer {
       onStart: (turn) => {
         this.mcTurnIds.push(turn.turnId);
         if (this.mcTurnIds.length > MAX_MC_TURN_IDS) this.mcTurnIds.shift();
-        turns?.mcVoiced(turn);
+        if (lineId !== undefined) turns?.mcVoiced(lineId, turn);
         if (line === 'intro') this.introTurn = turn;
       },
     });
     logger.info('MC line voiced', { line, outcome: playback.outcome, durationMs: Math.round(durationMs) });
-    turns?.mcEnded(playback.outcome === 'cut');
+    if (lineId !== undefined) turns?.mcEnded(lineId, playback.outcome === 'cut');
     return playback.outcome;
   }
 }

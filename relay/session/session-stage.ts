@@ -126,14 +126,14 @@ export class SessionStage {
     const text = this.deps.scene.introText();
     this.liveAtMs = performance.now();
     this.deps.send({ type: 'transcript', speaker: 'mc', streamId: MC_INTRO_STREAM_ID, text, final: true });
-    this.deps.turns?.mcStarted(text);
+    const lineId = this.deps.turns?.mcStarted(text);
     this.prepareIntro();
     const turns = this.deps.turns;
     const stillWanted = () =>
-      (turns?.mcLineOpen ?? true) &&
+      (lineId === undefined || (turns?.mcLineOpen(lineId) ?? true)) &&
       this.deps.scene.state.playerTurns === 0 &&
       !(this.deps.playerSpeaking?.() ?? false);
-    void this.mc.voice('intro', this.introSpeech!, stillWanted).then(() => {
+    void this.mc.voice('intro', lineId, this.introSpeech!, stillWanted).then(() => {
       const firstFrameAtMs = this.mc.introTurn?.firstFrameAtMs;
       if (firstFrameAtMs == null || this.liveAtMs === null) return;
       this.deps.logger.info('MC intro timing', { liveToFirstFrameMs: Math.round(firstFrameAtMs - this.liveAtMs) });
@@ -243,9 +243,9 @@ export class SessionStage {
     this.sendState();
     const outro = scene.outroText(this.sentiments);
     this.deps.send({ type: 'transcript', speaker: 'mc', streamId: MC_OUTRO_STREAM_ID, text: outro, final: true });
-    this.deps.turns?.mcStarted(outro);
+    const outroLine = this.deps.turns?.mcStarted(outro);
     const coach = this.coach();
-    const outcome = await this.mc.voice('outro', this.mc.synthesize(outro), () => true);
+    const outcome = await this.mc.voice('outro', outroLine, this.mc.synthesize(outro), () => true);
     if (outcome === 'played') await delay(OUTRO_TAIL_MS);
     const report = await coach;
     // Pending audience calls would only land after the scene: drop them.

@@ -26,24 +26,24 @@ const downlinkTurn = (turnId: number, speaker: 'mc' | 'partner'): PartnerTurn =>
 describe('TurnLog: the MC and the audience', () => {
   it('stores a voiced MC line when it ends, with its downlink turn and frames', () => {
     const { log, ended } = rig();
-    log.mcStarted('Welcome!');
-    expect(log.mcLineOpen).toBe(true);
-    log.mcVoiced(downlinkTurn(3, 'mc'));
-    log.mcEnded(false);
-    expect(log.mcLineOpen).toBe(false);
+    const line = log.mcStarted('Welcome!');
+    expect(log.mcLineOpen(line)).toBe(true);
+    log.mcVoiced(line, downlinkTurn(3, 'mc'));
+    log.mcEnded(line, false);
+    expect(log.mcLineOpen(line)).toBe(false);
     expect(ended).toEqual([
       expect.objectContaining({ speaker: 'mc', text: 'Welcome!', turnId: 3, interrupted: false, framesSent: 12 }),
     ]);
     expect(log.count).toBe(1);
     // Ending it again stores nothing twice.
-    log.mcEnded(true);
+    log.mcEnded(line, true);
     expect(ended).toHaveLength(1);
   });
 
   it('an MC line still open when another turn ends is stored first (cut when it was being voiced)', () => {
     const { log, ended } = rig();
-    log.mcStarted('Welcome!');
-    log.mcVoiced(downlinkTurn(1, 'mc'));
+    const line = log.mcStarted('Welcome!');
+    log.mcVoiced(line, downlinkTurn(1, 'mc'));
     log.playerStarted(1);
     log.playerText('Hello there');
     log.playerEnded(1);
@@ -60,7 +60,7 @@ describe('TurnLog: the MC and the audience', () => {
     expect(ended[3]).toMatchObject({ text: '*laughter*', sentiment: 0.5, mood: 0.5 });
     expect(ended.slice(0, 3).every((e) => e.mood === undefined && e.sentiment === undefined)).toBe(true);
     // The MC's late end (its speaker noticing the cut) changes nothing.
-    log.mcEnded(true);
+    log.mcEnded(line, true);
     expect(ended).toHaveLength(4);
   });
 
@@ -72,8 +72,8 @@ describe('TurnLog: the MC and the audience', () => {
       ['mc', false],
       ['audience', false],
     ]);
-    log.mcStarted('And... scene!');
-    log.mcVoiced(downlinkTurn(9, 'mc'));
+    const outro = log.mcStarted('And... scene!');
+    log.mcVoiced(outro, downlinkTurn(9, 'mc'));
     log.finalizeAll(false, true);
     expect(ended.at(-1)).toMatchObject({ speaker: 'mc', text: 'And... scene!', interrupted: true });
   });
@@ -115,16 +115,17 @@ describe('TurnLog: the scene ending', () => {
 
   it('a late end report of an MC line already stored leaves the next line open (the intro cut, then the outro)', () => {
     const { log, ended } = rig();
-    log.mcStarted('Welcome!');
-    log.mcVoiced(downlinkTurn(1, 'mc'));
+    const intro = log.mcStarted('Welcome!');
+    log.mcVoiced(intro, downlinkTurn(1, 'mc'));
     log.finalizeAll(false, true);
-    log.mcStarted('And... scene!');
-    // The intro's voicer notices its cut after the outro began: not the outro's end.
-    expect(log.mcLineOpen).toBe(false);
-    log.mcEnded(true);
-    expect(log.mcLineOpen).toBe(true);
-    log.mcVoiced(downlinkTurn(2, 'mc'));
-    log.mcEnded(false);
+    const outro = log.mcStarted('And... scene!');
+    // The intro's voicer notices its cut after the outro began: not the outro's end, and no voicing of it.
+    expect(log.mcLineOpen(intro)).toBe(false);
+    log.mcVoiced(intro, downlinkTurn(7, 'mc'));
+    log.mcEnded(intro, true);
+    expect(log.mcLineOpen(outro)).toBe(true);
+    log.mcVoiced(outro, downlinkTurn(2, 'mc'));
+    log.mcEnded(outro, false);
     expect(ended.map((e) => [e.text, e.turnId, e.interrupted])).toEqual([
       ['Welcome!', 1, true],
       ['And... scene!', 2, false],

@@ -33,6 +33,8 @@ export interface TurnHooks {
 }
 
 interface McRecord {
+  /** From mcStarted: the voicer's reports name the line they are about. */
+  line: number;
   text: string;
   startedAt: Date;
   /** The downlink turn that voices the line; null while it is text only (or its audio is still coming). */
@@ -52,11 +54,7 @@ export class TurnLog {
   private partner: PartnerRecord | null = null;
   /** The MC line being said (or waiting for its voice); stored when it ends, or before any turn after it. */
   private mc: McRecord | null = null;
-  /**
-   * Lines stored before their voicer reported their end (cut by another turn or by the scene ending): each line's
-   * voicer reports exactly once, so that many mcEnded calls to come are about lines already stored, not the open one.
-   */
-  private mcEndsOwed = 0;
+  private mcLines = 0;
   count = 0;
 
   constructor(
@@ -183,37 +181,34 @@ export class TurnLog {
     if (player && this.player === player) this.finalizePlayer(playerEnd);
   }
 
-  /** The MC starts a line (shown as text at once; its voice may follow). A line still open is stored first. */
-  mcStarted(text: string): void {
+  /**
+   * The MC starts a line (shown as text at once; its voice may follow). A line still open is stored first.
+   * Returns the line's id: the voicer's reports about it carry it, so a late report of a line already stored
+   * (cut by another turn or by the scene ending) never touches the next one.
+   */
+  mcStarted(text: string): number {
     this.finalizeMc(false);
-    this.mc = { text, startedAt: new Date(), turn: null };
+    const line = ++this.mcLines;
+    this.mc = { line, text, startedAt: new Date(), turn: null };
     this.emit((o) =>
       o.onTurnStarted?.({ sessionId: this.sessionId, speaker: 'mc', turnId: 0, startedAt: this.mc!.startedAt }),
     );
+    return line;
   }
 
-  /**
-   * True while the MC line is open: nothing else has been stored since it started. False while an earlier line's
-   * end is still to be reported, since only that earlier line's voicer can be asking (a late intro must not be
-   * voiced in the outro's place).
-   */
-  get mcLineOpen(): boolean {
-    return this.mc !== null && this.mcEndsOwed === 0;
+  /** True while MC line `line` is open: nothing else has been stored since it started. */
+  mcLineOpen(line: number): boolean {
+    return this.mc?.line === line;
   }
 
-  /** The open MC line is voiced on this downlink turn. */
-  mcVoiced(turn: PartnerTurn): void {
-    if (this.mc) this.mc.turn = turn;
+  /** MC line `line`, if still open, is voiced on this downlink turn. */
+  mcVoiced(line: number, turn: PartnerTurn): void {
+    if (this.mc?.line === line) this.mc.turn = turn;
   }
 
-  /** The open MC line ended: played out, text only (`interrupted` false), or cut (true). */
-  mcEnded(interrupted: boolean): void {
-    // The late report of a line already stored (its cut was seen first): the open line, if any, is not over.
-    if (this.mcEndsOwed > 0) {
-      this.mcEndsOwed--;
-      return;
-    }
-    this.finalizeMc(interrupted, true);
+  /** MC line `line` ended: played out, text only (`interrupted` false), or cut (true). A stored line stays as is. */
+  mcEnded(line: number, interrupted: boolean): void {
+    if (this.mc?.line === line) this.finalizeMc(interrupted);
   }
 
   /** The room reacted to an exchange: one audience turn with the reaction's sentiment and the room's mood. */
@@ -233,11 +228,10 @@ export class TurnLog {
     });
   }
 
-  private finalizeMc(interrupted: boolean, reportedByVoicer = false): void {
+  private finalizeMc(interrupted: boolean): void {
     const record = this.mc;
     if (!record) return;
     this.mc = null;
-    if (!reportedByVoicer) this.mcEndsOwed++;
     this.ended({
       sessionId: this.sessionId,
       speaker: 'mc',
