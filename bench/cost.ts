@@ -10,6 +10,7 @@ import { RtcTestClient } from '../relay/test/rtc-client.js';
 import { SessionDetailJson } from '../shared/api.js';
 import { OPUS_FRAME_MS } from '../shared/constants.js';
 import type { CostScene, SpeechClip } from './audio.js';
+import { waitForMcIntro, waitForReplyEnd } from './stage-turns.js';
 
 export interface CostModeResult {
   utterances: number;
@@ -116,8 +117,10 @@ async function playScene(
     const welcome = await client.hello({ game: 'bench-cost' }, 20_000);
     if (welcome.type !== 'welcome') throw new Error(`hello answered with ${JSON.stringify(welcome)}`);
     sessionId = welcome.sessionId;
+    // The scene starts when the MC has set it (both modes alike; the MC's audio goes down only, never to Live).
+    await waitForMcIntro(client);
     const sceneStartMs = performance.now();
-    let repliesEnded = 0;
+    const repliesEnded = new Set<number>();
     for (let i = 0; i < segments.length; i++) {
       const { atMs, clip } = segments[i]!;
       const waitMs = sceneStartMs + atMs - performance.now();
@@ -125,12 +128,7 @@ async function playScene(
       await client.speak(i + 1, clip.packets, OPUS_FRAME_MS);
       audioSentMs += clip.durationMs;
       // Wait for the reply before the next utterance so no turn is a barge-in (same turns in both modes).
-      await client.waitForMessage(
-        (m) =>
-          m.type === 'partner.end' && client.messages.filter((x) => x.type === 'partner.end').length > repliesEnded,
-        replyTimeoutMs,
-      );
-      repliesEnded++;
+      repliesEnded.add((await waitForReplyEnd(client, repliesEnded, replyTimeoutMs)).turnId);
     }
     // Ending the scene makes the relay write the session's end with its final usage totals.
     client.send({ type: 'scene.end' });

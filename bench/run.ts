@@ -46,7 +46,8 @@ function parseOptions() {
   return {
     sessions: Math.round(positive('--sessions/BENCH_SESSIONS', values.sessions ?? process.env.BENCH_SESSIONS, 50)),
     windowS: positive('--seconds/BENCH_SECONDS', values.seconds ?? process.env.BENCH_SECONDS, 30),
-    warmupS: positive('--warmup/BENCH_WARMUP_SECONDS', values.warmup ?? process.env.BENCH_WARMUP_SECONDS, 10),
+    // 20 s: the players let the MC's ~15 s voiced intro play out before their first line.
+    warmupS: positive('--warmup/BENCH_WARMUP_SECONDS', values.warmup ?? process.env.BENCH_WARMUP_SECONDS, 20),
     costOnly: values.cost ?? false,
     skipCost: values['no-cost'] ?? false,
   };

@@ -4,9 +4,9 @@
 import { RtcTestClient } from '../relay/test/rtc-client.js';
 import { HEARTBEAT_INTERVAL_MS, OPUS_FRAME_MS } from '../shared/constants.js';
 import { FRAME_HEADER_BYTES } from '../shared/frame.js';
-import type { RelayMessage } from '../shared/protocol.js';
 import { mulberry32 } from '../shared/stage.js';
 import type { SpeechClip } from './audio.js';
+import { waitForMcIntro, waitForReplyEnd } from './stage-turns.js';
 
 export interface SessionStats {
   connected: boolean;
@@ -74,6 +74,7 @@ export async function runSession(plan: SessionPlan): Promise<SessionStats> {
     const welcome = await client.hello({ game: 'bench' }, 20_000);
     if (welcome.type !== 'welcome') throw new Error(`hello answered with ${JSON.stringify(welcome)}`);
     const seenEnds = new Set<number>();
+    await waitForMcIntro(client);
     let utteranceId = 0;
     while (performance.now() < plan.stopAtMs && stats.turns < plan.maxTurns && !client.closed) {
       const clip = plan.clips[(plan.index + stats.turns) % plan.clips.length]!;
@@ -84,10 +85,7 @@ export async function runSession(plan: SessionPlan): Promise<SessionStats> {
       stats.speechMsSent += clip.durationMs;
       for (const packet of clip.packets) stats.uplinkBytesSent += FRAME_HEADER_BYTES + packet.byteLength;
       try {
-        const end = (await client.waitForMessage(
-          (m) => m.type === 'partner.end' && !seenEnds.has(m.turnId),
-          plan.replyTimeoutMs,
-        )) as Extract<RelayMessage, { type: 'partner.end' }>;
+        const end = await waitForReplyEnd(client, seenEnds, plan.replyTimeoutMs);
         seenEnds.add(end.turnId);
         if (end.interrupted) stats.repliesInterrupted++;
         else stats.repliesReceived++;

@@ -186,6 +186,19 @@ describe('JitterBuffer', () => {
     expect(jb.interrupt(3000)).toEqual({ turnId: null, playedMs: 0 });
   });
 
+  it('interrupt cuts every queued turn: a late frame of an older one does not start it again', () => {
+    const jb = new JitterBuffer(OPTIONS);
+    // Turn 3 is still playing (no End yet) when turn 4 queues behind it.
+    const older = paced(3, 20, 0).slice(0, 10);
+    const newer = paced(4, 20, 100).slice(0, 10);
+    run(jb, [...older, ...newer], 250);
+    expect(jb.interrupt(250).turnId).toBe(4);
+    const straggler = paced(3, 20, 0)[10]!;
+    expect(jb.push(straggler.frame, 260)).toEqual([]);
+    expect(jb.activeTurnId).toBeNull();
+    expect(jb.stats(260).lateFrames).toBe(0);
+  });
+
   describe('when the audio thread slid a turn later (shiftTurn)', () => {
     const SHIFT_MS = 50;
 

@@ -147,9 +147,10 @@ export class JitterBuffer {
   /** Barge-in: forget all queued audio and ignore later frames of the active turn. */
   interrupt(nowMs: number): { turnId: number | null; playedMs: number } {
     const turn = this.turns.at(-1);
+    // Every queued turn is dropped, so every one is cut: a later frame of an older one must not start it afresh.
+    for (const dropped of this.turns) remember(this.cutTurnIds, dropped.turnId);
     this.turns = [];
     if (!turn) return { turnId: null, playedMs: 0 };
-    remember(this.cutTurnIds, turn.turnId);
     // The slide left a gap of shiftMs inside the turn's span that played nothing.
     const spanMs = Math.min(nowMs, turn.scheduledEndMs) - turn.firstPlayoutMs;
     const playedMs = turn.started ? Math.max(0, spanMs - turn.shiftMs) : 0;
