@@ -102,8 +102,9 @@ export async function runSession(plan: SessionPlan): Promise<SessionStats> {
     clearInterval(heartbeat);
     collectClientSide(client, stats);
     if (!client.closed) {
+      // As the browser does: stay for the MC's voiced outro and the coach's report, which end with session.ended.
       client.send({ type: 'scene.end' });
-      await client.waitForMessage((m) => m.type === 'session.ended', 5_000).catch(() => undefined);
+      await client.waitForMessage((m) => m.type === 'session.ended', 30_000).catch(() => undefined);
     }
     client.close();
   }
