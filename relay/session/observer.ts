@@ -93,6 +93,8 @@ export interface SessionObserver {
   onPlaybackStarted?(event: PlaybackStartedEvent): void;
   /** A browser re-attached to its session after a drop (counted as a reconnect). */
   onSessionResumed?(sessionId: string): void;
+  /** The browser's connection dropped; the scene waits out its grace period (the browser may resume elsewhere). */
+  onSessionDetached?(sessionId: string): void;
   /** The latest Live resumption handle; persist it so another relay instance can resume the upstream. */
   onResumptionHandle?(sessionId: string, handle: string): void;
   /** The scene moved to another phase (support → fallible → closing → ended). */

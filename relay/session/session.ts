@@ -238,6 +238,7 @@ export class Session {
       return;
     }
     // Keep the upstream for a while: a browser that dropped comes back with its resume token.
+    this.notify((o) => o.onSessionDetached?.(this.id));
     const cancelled = this.uplink.cancelUtterance();
     let cut: PartnerTurn | null;
     if (cancelled === null) {

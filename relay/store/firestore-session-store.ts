@@ -58,10 +58,10 @@ export class FirestoreSessionStore implements SessionStore {
       ...options,
       commit: (writes) =>
         commitSessionWrites(db, writes, (write, holder) =>
-          this.logger.warn('scene held by another relay instance: its end here was not written', {
+          this.logger.warn('scene held by another relay instance: this write from here was left out', {
             sessionId: write.key,
             holder,
-            status: write.sessionFields?.status,
+            fields: Object.keys(write.sessionFields ?? {}).filter((field) => field !== 'updatedAt'),
           }),
         ),
       onPermanentFailure: (writes, err) =>
@@ -127,6 +127,11 @@ export class FirestoreSessionStore implements SessionStore {
 
   updateSession(sessionId: string, patch: SessionPatch): void {
     this.enqueue(new SessionWrite(sessionId, patch.status !== undefined, this.patchFields(sessionId, patch)));
+  }
+
+  updateSessionIfHeld(sessionId: string, patch: SessionPatch): void {
+    const critical = patch.status !== undefined;
+    this.enqueue(new SessionWrite(sessionId, critical, this.patchFields(sessionId, patch), new Map(), this.holderId));
   }
 
   endSession(sessionId: string, end: SessionPatch & { status: 'completed' | 'abandoned'; endedAt?: Date }): void {

@@ -297,4 +297,50 @@ describe('SessionRecorder', () => {
     expect(percentile([5, 1, 3, 2, 4], 0.95)).toBe(5);
     expect(percentile([7], 0.95)).toBe(7);
   });
+
+  it('while the browser is away, a handle from here is written only if no other instance took the scene', async () => {
+    const here = new FirestoreSessionStore(db, { flushIntervalMs: 10, holderId: 'relay-here' });
+    const elsewhere = new FirestoreSessionStore(db, { flushIntervalMs: 10, holderId: 'relay-elsewhere' });
+    const recorder = new SessionRecorder(here, { model: 'gemini-live-2.5-flash-preview' });
+    const handleOf = async (id: string) => (await here.getSession(id))?.resumptionHandle;
+    try {
+      // Scene 1: the browser resumed on another instance, which stored its own handle.
+      recorder.onSessionStarted({
+        sessionId: 'rec-moved',
+        ownerId: 'u',
+        game: 'g',
+        upstream: 'emulator',
+        startedAt: new Date(t0),
+      });
+      recorder.onResumptionHandle('rec-moved', 'handle-1');
+      expect(await here.flush(5_000)).toBe(true);
+      recorder.onSessionDetached('rec-moved');
+      elsewhere.claimSession('rec-moved');
+      elsewhere.updateSession('rec-moved', { resumptionHandle: 'handle-elsewhere' });
+      expect(await elsewhere.flush(5_000)).toBe(true);
+      recorder.onResumptionHandle('rec-moved', 'handle-stale');
+      expect(await here.flush(5_000)).toBe(true);
+      expect(await handleOf('rec-moved')).toBe('handle-elsewhere');
+
+      // Scene 2: nobody else took it; a handle that arrives while the browser is away is kept, and so are the
+      // ones after it came back.
+      recorder.onSessionStarted({
+        sessionId: 'rec-back',
+        ownerId: 'u',
+        game: 'g',
+        upstream: 'emulator',
+        startedAt: new Date(t0),
+      });
+      recorder.onSessionDetached('rec-back');
+      recorder.onResumptionHandle('rec-back', 'handle-away');
+      expect(await here.flush(5_000)).toBe(true);
+      expect(await handleOf('rec-back')).toBe('handle-away');
+      recorder.onSessionResumed('rec-back');
+      recorder.onResumptionHandle('rec-back', 'handle-back');
+      expect(await here.flush(5_000)).toBe(true);
+      expect(await handleOf('rec-back')).toBe('handle-back');
+    } finally {
+      await Promise.all([here.close(2_000), elsewhere.close(2_000)]);
+    }
+  });
 });

@@ -47,12 +47,15 @@ interface RecordedSession {
   lastPartnerTurnId: number | null;
   /** Seqs given to turns stored provisionally (onTurnProgress), by `speaker:turnId`, until they end. */
   reservedSeqs: Map<string, number>;
+  /** The browser dropped and has not resumed here (it may be on another instance). */
+  detached: boolean;
 }
 
 function newRecordedSession(): RecordedSession {
   return {
     nextSeq: 0,
     reservedSeqs: new Map(),
+    detached: false,
     usage: { inputAudioTokens: 0, outputAudioTokens: 0, textTokens: 0 },
     voiceToVoiceMs: new Map(),
     reconnects: 0,
@@ -224,7 +227,14 @@ export class SessionRecorder implements SessionObserver {
   }
 
   onResumptionHandle(sessionId: string, handle: string): void {
-    this.store.updateSession(sessionId, { resumptionHandle: handle });
+    // While the browser is away it may be playing the scene on another instance, whose handle must stay.
+    if (this.sessions.get(sessionId)?.detached) this.store.updateSessionIfHeld(sessionId, { resumptionHandle: handle });
+    else this.store.updateSession(sessionId, { resumptionHandle: handle });
+  }
+
+  onSessionDetached(sessionId: string): void {
+    const session = this.sessions.get(sessionId);
+    if (session) session.detached = true;
   }
 
   /**
@@ -241,7 +251,9 @@ export class SessionRecorder implements SessionObserver {
   }
 
   onSessionResumed(sessionId: string): void {
-    if (!this.sessions.has(sessionId)) return;
+    const session = this.sessions.get(sessionId);
+    if (!session) return;
+    session.detached = false;
     this.recordReconnect(sessionId);
     // The browser may have been on another instance meanwhile (and back): the scene is played here again.
     this.store.claimSession(sessionId);

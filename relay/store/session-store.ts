@@ -113,6 +113,8 @@ export interface SessionStore {
    */
   claimSession(sessionId: string): void;
   updateSession(sessionId: string, patch: SessionPatch): void;
+  /** updateSession, written only while this instance holds the scene (from a scene whose browser has left). */
+  updateSessionIfHeld(sessionId: string, patch: SessionPatch): void;
   /** Final status and figures; critical, never shed. */
   endSession(sessionId: string, end: SessionPatch & { status: 'completed' | 'abandoned'; endedAt?: Date }): void;
   getSession(sessionId: string): Promise<StoredSession | null>;
