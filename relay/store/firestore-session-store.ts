@@ -41,6 +41,8 @@ interface LiveSession {
 export class FirestoreSessionStore implements SessionStore {
   private readonly queue: WriteQueue<SessionWrite>;
   private readonly live = new Map<string, LiveSession>();
+  /** Sessions whose browser left: their writes are conditional on this instance still holding them. */
+  private readonly detached = new Set<string>();
   private readonly retentionDays: number;
   private readonly now: () => Date;
   private readonly logger: Pick<Logger, 'error' | 'warn'>;
@@ -116,22 +118,26 @@ export class FirestoreSessionStore implements SessionStore {
   recordTurn(sessionId: string, turn: TurnRecord): void {
     const live = this.liveSession(sessionId);
     live.turnCount = Math.max(live.turnCount, turn.seq + 1);
-    const write = new SessionWrite(sessionId, true, { turnCount: live.turnCount, updatedAt: this.now() });
+    const fields = { turnCount: live.turnCount, updatedAt: this.now() };
+    const write = new SessionWrite(sessionId, true, fields, new Map(), this.conditionFor(sessionId));
     write.turns.set(turn.seq, toTurnDoc(turn));
     this.enqueue(write);
   }
 
   claimSession(sessionId: string): void {
+    this.detached.delete(sessionId);
     this.enqueue(new SessionWrite(sessionId, true, { holder: this.holderId, updatedAt: this.now() }));
   }
 
   updateSession(sessionId: string, patch: SessionPatch): void {
-    this.enqueue(new SessionWrite(sessionId, patch.status !== undefined, this.patchFields(sessionId, patch)));
+    const fields = this.patchFields(sessionId, patch);
+    this.enqueue(
+      new SessionWrite(sessionId, patch.status !== undefined, fields, new Map(), this.conditionFor(sessionId)),
+    );
   }
 
-  updateSessionIfHeld(sessionId: string, patch: SessionPatch): void {
-    const critical = patch.status !== undefined;
-    this.enqueue(new SessionWrite(sessionId, critical, this.patchFields(sessionId, patch), new Map(), this.holderId));
+  markDetached(sessionId: string): void {
+    this.detached.add(sessionId);
   }
 
   endSession(sessionId: string, end: SessionPatch & { status: 'completed' | 'abandoned'; endedAt?: Date }): void {
@@ -139,9 +145,10 @@ export class FirestoreSessionStore implements SessionStore {
     fields.endedAt = end.endedAt ?? this.now();
     // The player ends a scene where they play it; an abandon (grace expired here) may come from an instance
     // the browser has left for another, which holds the scene now.
-    const condition = end.status === 'abandoned' ? this.holderId : null;
+    const condition = end.status === 'abandoned' ? this.holderId : this.conditionFor(sessionId);
     this.enqueue(new SessionWrite(sessionId, true, fields, new Map(), condition));
     this.live.delete(sessionId);
+    this.detached.delete(sessionId);
   }
 
   async getSession(sessionId: string): Promise<StoredSession | null> {
@@ -176,6 +183,10 @@ export class FirestoreSessionStore implements SessionStore {
 
   close(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<boolean> {
     return this.queue.close(timeoutMs);
+  }
+
+  private conditionFor(sessionId: string): string | null {
+    return this.detached.has(sessionId) ? this.holderId : null;
   }
 
   private liveSession(sessionId: string): LiveSession {

@@ -298,7 +298,7 @@ describe('SessionRecorder', () => {
     expect(percentile([7], 0.95)).toBe(7);
   });
 
-  it('while the browser is away, a handle from here is written only if no other instance took the scene', async () => {
+  it('while the browser is away, its writes from here land only if no other instance took the scene', async () => {
     const here = new FirestoreSessionStore(db, { flushIntervalMs: 10, holderId: 'relay-here' });
     const elsewhere = new FirestoreSessionStore(db, { flushIntervalMs: 10, holderId: 'relay-elsewhere' });
     const recorder = new SessionRecorder(here, { model: 'gemini-live-2.5-flash-preview' });
@@ -318,9 +318,40 @@ describe('SessionRecorder', () => {
       elsewhere.claimSession('rec-moved');
       elsewhere.updateSession('rec-moved', { resumptionHandle: 'handle-elsewhere' });
       expect(await elsewhere.flush(5_000)).toBe(true);
+      // Elsewhere's first line took seq 0; here, the reply in flight at the drop ends late, also as seq 0.
+      elsewhere.recordTurn('rec-moved', {
+        seq: 0,
+        speaker: 'partner',
+        text: 'the line played elsewhere',
+        startedAt: new Date(t0),
+        endedAt: new Date(t0 + 1_000),
+      });
+      expect(await elsewhere.flush(5_000)).toBe(true);
       recorder.onResumptionHandle('rec-moved', 'handle-stale');
+      recorder.onTurnEnded({
+        sessionId: 'rec-moved',
+        speaker: 'partner',
+        turnId: 1,
+        startedAt: new Date(t0),
+        endedAt: new Date(t0 + 2_000),
+        text: 'the reply cut by the drop',
+        interrupted: true,
+      });
+      recorder.onUsage({
+        sessionId: 'rec-moved',
+        usage: {
+          inputAudioTokens: 500,
+          outputAudioTokens: 50,
+          inputTextTokens: 0,
+          outputTextTokens: 0,
+          totalTokens: 550,
+        },
+        at: new Date(),
+      });
       expect(await here.flush(5_000)).toBe(true);
       expect(await handleOf('rec-moved')).toBe('handle-elsewhere');
+      expect((await here.getTurns('rec-moved')).map((t) => t.text)).toEqual(['the line played elsewhere']);
+      expect((await here.getSession('rec-moved'))?.usage.inputAudioTokens).toBe(0);
 
       // Scene 2: nobody else took it; a handle that arrives while the browser is away is kept, and so are the
       // ones after it came back.

@@ -47,15 +47,12 @@ interface RecordedSession {
   lastPartnerTurnId: number | null;
   /** Seqs given to turns stored provisionally (onTurnProgress), by `speaker:turnId`, until they end. */
   reservedSeqs: Map<string, number>;
-  /** The browser dropped and has not resumed here (it may be on another instance). */
-  detached: boolean;
 }
 
 function newRecordedSession(): RecordedSession {
   return {
     nextSeq: 0,
     reservedSeqs: new Map(),
-    detached: false,
     usage: { inputAudioTokens: 0, outputAudioTokens: 0, textTokens: 0 },
     voiceToVoiceMs: new Map(),
     reconnects: 0,
@@ -227,14 +224,12 @@ export class SessionRecorder implements SessionObserver {
   }
 
   onResumptionHandle(sessionId: string, handle: string): void {
-    // While the browser is away it may be playing the scene on another instance, whose handle must stay.
-    if (this.sessions.get(sessionId)?.detached) this.store.updateSessionIfHeld(sessionId, { resumptionHandle: handle });
-    else this.store.updateSession(sessionId, { resumptionHandle: handle });
+    this.store.updateSession(sessionId, { resumptionHandle: handle });
   }
 
   onSessionDetached(sessionId: string): void {
-    const session = this.sessions.get(sessionId);
-    if (session) session.detached = true;
+    // While the browser is away it may be playing the scene on another instance, whose writes must stay.
+    if (this.sessions.has(sessionId)) this.store.markDetached(sessionId);
   }
 
   /**
@@ -251,9 +246,7 @@ export class SessionRecorder implements SessionObserver {
   }
 
   onSessionResumed(sessionId: string): void {
-    const session = this.sessions.get(sessionId);
-    if (!session) return;
-    session.detached = false;
+    if (!this.sessions.has(sessionId)) return;
     this.recordReconnect(sessionId);
     // The browser may have been on another instance meanwhile (and back): the scene is played here again.
     this.store.claimSession(sessionId);

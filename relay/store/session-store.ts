@@ -109,12 +109,16 @@ export interface SessionStore {
   recordTurn(sessionId: string, turn: TurnRecord): void;
   /**
    * This instance plays the scene now (the browser resumed or it was taken over here). Its `holder` becomes us,
-   * and an abandon from an instance that lost the scene is not written.
+   * its writes are plain again (see markDetached), and an abandon from an instance that lost the scene is not
+   * written.
    */
   claimSession(sessionId: string): void;
   updateSession(sessionId: string, patch: SessionPatch): void;
-  /** updateSession, written only while this instance holds the scene (from a scene whose browser has left). */
-  updateSessionIfHeld(sessionId: string, patch: SessionPatch): void;
+  /**
+   * The browser left (it may resume on another instance). Until claimSession, this instance's writes for the scene
+   * (turns, usage, handles) are committed only while it still holds it, so they never replace another's.
+   */
+  markDetached(sessionId: string): void;
   /** Final status and figures; critical, never shed. */
   endSession(sessionId: string, end: SessionPatch & { status: 'completed' | 'abandoned'; endedAt?: Date }): void;
   getSession(sessionId: string): Promise<StoredSession | null>;
