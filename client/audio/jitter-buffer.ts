@@ -6,6 +6,7 @@
 // a turn later (its chunks reached it late), shiftTurn moves the turn's anchor so the rest of the
 // turn, its drain time and the turn queued behind it follow the audio actually playing.
 import { type AudioFrame, FrameFlag, seqDelta } from '../../shared/frame.js';
+import { rememberTurnId } from './recent-turns.js';
 
 export interface JitterBufferOptions {
   targetMinMs: number;
@@ -55,7 +56,6 @@ interface Turn {
   shiftMs: number;
 }
 
-const CLOSED_TURNS_KEPT = 16;
 const MAX_PLAUSIBLE_JITTER_MS = 2_000;
 
 export class JitterBuffer {
@@ -123,7 +123,7 @@ export class JitterBuffer {
       if (playedOut && (turn.endSeen || quiet)) {
         this.turns.splice(this.turns.indexOf(turn), 1);
         // A turn that only went quiet may resume (the model paused); one that sent End is over.
-        if (turn.endSeen) remember(this.endedTurnIds, turn.turnId);
+        if (turn.endSeen) rememberTurnId(this.endedTurnIds, turn.turnId);
         drainedTurnIds.push(turn.turnId);
       }
     }
@@ -148,7 +148,7 @@ export class JitterBuffer {
   interrupt(nowMs: number): { turnId: number | null; playedMs: number } {
     const turn = this.turns.at(-1);
     // Every queued turn is dropped, so every one is cut: a later frame of an older one must not start it afresh.
-    for (const dropped of this.turns) remember(this.cutTurnIds, dropped.turnId);
+    for (const dropped of this.turns) rememberTurnId(this.cutTurnIds, dropped.turnId);
     this.turns = [];
     if (!turn) return { turnId: null, playedMs: 0 };
     // The slide left a gap of shiftMs inside the turn's span that played nothing.
@@ -273,9 +273,4 @@ export class JitterBuffer {
       this.lastTransit = { seq: frame.seq, turnId: frame.streamId, transitMs };
     }
   }
-}
-
-function remember(turnIds: number[], turnId: number): void {
-  turnIds.push(turnId);
-  if (turnIds.length > CLOSED_TURNS_KEPT) turnIds.shift();
 }

@@ -12,6 +12,7 @@ import {
 import { type AudioFrame, FrameFlag } from '../../shared/frame.js';
 import { JitterBuffer } from './jitter-buffer.js';
 import { LATE_SHIFT_MARGIN_MS, type PlaybackEvent, PlaybackSchedule } from './playback-schedule.js';
+import { soundRuns } from './sound-runs.js';
 
 const BLOCK_FRAMES = 128;
 const FRAMES_PER_MS = PLAYBACK_SAMPLE_RATE_HZ / 1000;
@@ -119,23 +120,6 @@ function simulate(arrivals: Arrival[], untilMs: number, decodeDelayMs: (atMs: nu
     }
   }
   return { output, events, drained, firstPlayoutMs };
-}
-
-function soundRuns(output: Float32Array): Array<{ startFrame: number; samples: number[] }> {
-  const runs: Array<{ startFrame: number; samples: number[] }> = [];
-  let run: { startFrame: number; samples: number[] } | null = null;
-  output.forEach((value, index) => {
-    if (value === 0) {
-      run = null;
-      return;
-    }
-    if (!run) {
-      run = { startFrame: index, samples: [] };
-      runs.push(run);
-    }
-    run.samples.push(value);
-  });
-  return runs;
 }
 
 const SEQS = Array.from({ length: 50 }, (_, i) => i);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type PlaybackChunk, type PlaybackEvent, PlaybackSchedule } from './playback-schedule.js';
+import { soundRuns } from './sound-runs.js';
 
 const CHUNK_FRAMES = 960; // 20 ms at 48 kHz
 const BLOCK_FRAMES = 128; // one render quantum
@@ -47,24 +48,6 @@ function play(
     output.set(out, blockStart);
   }
   return { output, events, schedule };
-}
-
-/** The output as runs of sound: where each run starts and its samples. */
-function soundRuns(output: Float32Array): Array<{ startFrame: number; samples: number[] }> {
-  const runs: Array<{ startFrame: number; samples: number[] }> = [];
-  let run: { startFrame: number; samples: number[] } | null = null;
-  output.forEach((value, frame) => {
-    if (value === 0) {
-      run = null;
-      return;
-    }
-    if (!run) {
-      run = { startFrame: frame, samples: [] };
-      runs.push(run);
-    }
-    run.samples.push(value);
-  });
-  return runs;
 }
 
 const shifts = (events: PlaybackEvent[]) => events.filter((e) => e.type === 'shifted');

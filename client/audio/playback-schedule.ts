@@ -4,6 +4,8 @@
 // not dropped: its turn slides later by the lateness plus a margin, and the main thread is told
 // the turn's new total shift so its jitter buffer schedules the rest of the turn on the new anchor.
 
+import { RECENT_TURNS_KEPT, rememberTurnId } from './recent-turns.js';
+
 export interface PlaybackChunk {
   turnId: number;
   /** Context sample the chunk should start at, as the main thread scheduled it. */
@@ -46,9 +48,6 @@ interface TurnState {
 // frames of headroom on top of the lateness keeps them from sliding the turn again and again.
 export const LATE_SHIFT_MARGIN_MS = 40;
 
-/** Enough turns to cover the one playing, the one queued behind it, and stragglers of recent ones. */
-const TURNS_KEPT = 16;
-
 export class PlaybackSchedule {
   /** Sorted by startFrame. */
   private chunks: QueuedChunk[] = [];
@@ -89,10 +88,7 @@ export class PlaybackSchedule {
     this.lastStartedTurnId = null;
     // The main thread forgets its turns (and their shifts) on interrupt too; stay in step with it.
     this.turns.clear();
-    if (cutTurnId !== null) {
-      this.cutTurnIds.push(cutTurnId);
-      if (this.cutTurnIds.length > TURNS_KEPT) this.cutTurnIds.shift();
-    }
+    if (cutTurnId !== null) rememberTurnId(this.cutTurnIds, cutTurnId);
   }
 
   /** Writes the chunks due in [blockStart, blockStart + out.length) into `out` (which the caller zeroed). */
@@ -165,7 +161,7 @@ export class PlaybackSchedule {
   private rememberTurn(turnId: number, shiftFrames: number): TurnState {
     const turn: TurnState = { shiftFrames, renderedStartFrame: Number.NEGATIVE_INFINITY };
     this.turns.set(turnId, turn);
-    if (this.turns.size > TURNS_KEPT) this.turns.delete(this.turns.keys().next().value as number);
+    if (this.turns.size > RECENT_TURNS_KEPT) this.turns.delete(this.turns.keys().next().value as number);
     return turn;
   }
 }

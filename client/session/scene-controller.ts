@@ -145,16 +145,10 @@ export class SceneController {
     const scene = this.#scene;
     if (!scene) return;
     const live = scene.transportOpen && this.connection.state === 'connected' && scene.welcomed;
-    if (scene.transportOpen && !scene.ending) this.#send(scene, { type: 'scene.end' });
-    if (options.now || !live || scene.ending) {
-      dispatchScene(this.#deps.stores, { type: 'ending' });
-      const released = this.#teardown(scene, 'scene ended');
-      dispatchScene(this.#deps.stores, { type: 'ended' });
-      await released;
-      return;
-    }
-    scene.ending = true;
+    const waiting = scene.ending !== null;
+    if (scene.transportOpen && !waiting) this.#send(scene, { type: 'scene.end' });
     dispatchScene(this.#deps.stores, { type: 'ending' });
+    if (options.now || !live || waiting) return this.#finishEnding(scene, 'scene ended');
     const { mic } = scene;
     scene.mic = null;
     scene.utteranceGeneration = null;
@@ -163,14 +157,14 @@ export class SceneController {
     const closed = new Promise<void>((resolve) => {
       scene.abort.signal.addEventListener('abort', () => resolve(), { once: true });
     });
-    scene.endingTimer = setTimeout(() => {
+    scene.ending = setTimeout(() => {
       console.warn('the relay did not close the scene in time after End scene');
       void this.#finishEnding(scene, 'scene ended (no closing word from the relay)');
     }, this.#deps.endingWaitMs ?? DEFAULT_ENDING_WAIT_MS);
     await Promise.all([micStopped, closed]);
   }
 
-  /** The ending wait is over (closed by the relay, timed out or the connection dropped): release everything. */
+  /** The scene is over for the player (at once, or after the ending wait): release everything. */
   async #finishEnding(scene: SceneRun, reason: string): Promise<void> {
     if (!this.#isCurrent(scene)) return;
     const released = this.#teardown(scene, reason);
@@ -217,7 +211,9 @@ export class SceneController {
         ),
       'mic.unavailable',
     );
-    if (!this.#isCurrent(scene) || scene.ending) return release(() => mic.stop(), 'late mic did not stop cleanly');
+    if (!this.#isCurrent(scene) || scene.ending !== null) {
+      return release(() => mic.stop(), 'late mic did not stop cleanly');
+    }
     scene.mic = mic;
     dispatchScene(this.#deps.stores, { type: 'running' });
   }
@@ -300,7 +296,7 @@ export class SceneController {
   #connectionLost(scene: SceneRun, reason: string): void {
     if (!this.#isCurrent(scene) || this.connection.state !== 'connected') return;
     // Nothing left to resume after End scene; the coach's report is read from the stored session instead.
-    if (scene.ending) {
+    if (scene.ending !== null) {
       void this.#finishEnding(scene, `scene ended (${reason})`);
       return;
     }
@@ -432,7 +428,7 @@ export class SceneController {
     if (this.#scene !== scene) return Promise.resolve();
     this.#scene = null;
     scene.abort.abort();
-    if (scene.endingTimer) clearTimeout(scene.endingTimer);
+    if (scene.ending !== null) clearTimeout(scene.ending);
     scene.reconnector?.stop();
     scene.reconnector = null;
     for (const unsubscribe of scene.unsubscribers) unsubscribe();

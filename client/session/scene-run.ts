@@ -57,9 +57,11 @@ export interface SceneRun {
   /** When the player's last utterance ended, until the partner's answer becomes audible. */
   utteranceEndAtMs: number | null;
   timeline: LatencyTimeline;
-  /** The player pressed End scene: the mic is off, the MC's closing line and the coach's report are awaited. */
-  ending: boolean;
-  endingTimer: ReturnType<typeof setTimeout> | null;
+  /**
+   * Set once the player pressed End scene (the mic is off, the MC's closing line and the coach's report are
+   * awaited): the timer that bounds that wait.
+   */
+  ending: ReturnType<typeof setTimeout> | null;
 }
 
 export function createSceneRun(transport: Transport, nowMs: number): SceneRun {
@@ -68,8 +70,7 @@ export function createSceneRun(transport: Transport, nowMs: number): SceneRun {
     transport,
     player: null,
     mic: null,
-    ending: false,
-    endingTimer: null,
+    ending: null,
     gate: new TurnGate(),
     counters: { badFrames: 0, gatedFrames: 0 },
     unsubscribers: [],

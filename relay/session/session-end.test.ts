@@ -218,16 +218,20 @@ const of = <T extends RelayMessage['type']>(connection: MemoryConnection, type: 
 
 const POLL = { timeout: 20_000, interval: 10 };
 
+/** The player says a whole line and the reply streams: its audio and a first piece of its transcript reached them. */
+async function untilReplyStreams(connection: MemoryConnection): Promise<void> {
+  speak(connection, 1, 25);
+  connection.send({ type: 'utterance.end', utteranceId: 1, frameCount: 25 });
+  await expect
+    .poll(() => of(connection, 'transcript').some((m) => m.speaker === 'partner' && m.text.length > 0), POLL)
+    .toBe(true);
+}
+
 describe('the player ends the scene (scene.end)', () => {
   it('stores a partner reply it cuts mid-stream as interrupted, with the transcript the player got', async () => {
     const { session, connection, turns, ended } = scene({ tts: false });
     await session.start();
-    speak(connection, 1, 25);
-    connection.send({ type: 'utterance.end', utteranceId: 1, frameCount: 25 });
-    // The reply is streaming: its audio and a first piece of its transcript have reached the player.
-    await expect
-      .poll(() => of(connection, 'transcript').some((m) => m.speaker === 'partner' && m.text.length > 0), POLL)
-      .toBe(true);
+    await untilReplyStreams(connection);
     const reply = of(connection, 'partner.start').find((m) => m.speaker === 'partner')!;
     expect(connection.frames.some((f) => f.streamId === reply.turnId)).toBe(true);
     expect(of(connection, 'partner.end')).toEqual([]);
@@ -346,11 +350,7 @@ describe('the browser drops mid-reply', () => {
   it('stores the reply the drop cut as interrupted, at once', async () => {
     const { session, connection, finals } = scene({ tts: false, graceMs: 30_000 });
     await session.start();
-    speak(connection, 1, 25);
-    connection.send({ type: 'utterance.end', utteranceId: 1, frameCount: 25 });
-    await expect
-      .poll(() => of(connection, 'transcript').some((m) => m.speaker === 'partner' && m.text.length > 0), POLL)
-      .toBe(true);
+    await untilReplyStreams(connection);
     const shown = () => of(connection, 'transcript').filter((m) => m.speaker === 'partner');
     connection.drop();
     const textAtDrop = shown().at(-1)!.text;

@@ -126,11 +126,11 @@ export class SessionStage {
     const text = this.deps.scene.introText();
     this.liveAtMs = performance.now();
     this.deps.send({ type: 'transcript', speaker: 'mc', streamId: MC_INTRO_STREAM_ID, text, final: true });
-    const lineId = this.deps.turns?.mcStarted(text);
-    this.prepareIntro();
     const turns = this.deps.turns;
+    const lineId = turns?.mcStarted(text);
+    this.prepareIntro();
     const stillWanted = () =>
-      (lineId === undefined || (turns?.mcLineOpen(lineId) ?? true)) &&
+      (lineId === undefined || turns?.mcLineOpen(lineId) === true) &&
       this.deps.scene.state.playerTurns === 0 &&
       !(this.deps.playerSpeaking?.() ?? false);
     void this.mc.voice('intro', lineId, this.introSpeech!, stillWanted).then(() => {

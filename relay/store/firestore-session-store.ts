@@ -118,22 +118,18 @@ export class FirestoreSessionStore implements SessionStore {
   recordTurn(sessionId: string, turn: TurnRecord): void {
     const live = this.liveSession(sessionId);
     live.turnCount = Math.max(live.turnCount, turn.seq + 1);
-    const fields = { turnCount: live.turnCount, updatedAt: this.now() };
-    const write = new SessionWrite(sessionId, true, fields, new Map(), this.conditionFor(sessionId));
+    const write = this.write(sessionId, true, { turnCount: live.turnCount, updatedAt: this.now() });
     write.turns.set(turn.seq, toTurnDoc(turn));
     this.enqueue(write);
   }
 
   claimSession(sessionId: string): void {
     this.detached.delete(sessionId);
-    this.enqueue(new SessionWrite(sessionId, true, { holder: this.holderId, updatedAt: this.now() }));
+    this.enqueue(this.write(sessionId, true, { holder: this.holderId, updatedAt: this.now() }));
   }
 
   updateSession(sessionId: string, patch: SessionPatch): void {
-    const fields = this.patchFields(sessionId, patch);
-    this.enqueue(
-      new SessionWrite(sessionId, patch.status !== undefined, fields, new Map(), this.conditionFor(sessionId)),
-    );
+    this.enqueue(this.write(sessionId, patch.status !== undefined, this.patchFields(sessionId, patch)));
   }
 
   markDetached(sessionId: string): void {
@@ -145,8 +141,9 @@ export class FirestoreSessionStore implements SessionStore {
     fields.endedAt = end.endedAt ?? this.now();
     // The player ends a scene where they play it; an abandon (grace expired here) may come from an instance
     // the browser has left for another, which holds the scene now.
-    const condition = end.status === 'abandoned' ? this.holderId : this.conditionFor(sessionId);
-    this.enqueue(new SessionWrite(sessionId, true, fields, new Map(), condition));
+    // Abandons are conditional even while the browser is attached: one may end a scene (graceMs 0, or a failure)
+    // after it was taken over elsewhere without this instance having seen its browser leave.
+    this.enqueue(this.write(sessionId, true, fields, end.status === 'abandoned' || this.detached.has(sessionId)));
     this.live.delete(sessionId);
     this.detached.delete(sessionId);
   }
@@ -185,8 +182,14 @@ export class FirestoreSessionStore implements SessionStore {
     return this.queue.close(timeoutMs);
   }
 
-  private conditionFor(sessionId: string): string | null {
-    return this.detached.has(sessionId) ? this.holderId : null;
+  /** A write for the session, conditional on this instance holding it while its browser is away (markDetached). */
+  private write(
+    sessionId: string,
+    critical: boolean,
+    fields: SessionFields,
+    conditional = this.detached.has(sessionId),
+  ): SessionWrite {
+    return new SessionWrite(sessionId, critical, fields, new Map(), conditional ? this.holderId : null);
   }
 
   private liveSession(sessionId: string): LiveSession {

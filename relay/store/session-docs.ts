@@ -64,7 +64,8 @@ export class SessionWrite implements QueuedWrite {
     public readonly turns: Map<number, TurnDoc> = new Map(),
     /**
      * Commit only while the session document's `holder` is this id (or unset): a relay instance that lost a
-     * scene to another (the browser resumed there) must not end it. Checked in a transaction.
+     * scene to another (the browser resumed there) must not end it nor write over what that one stored.
+     * Checked in a transaction.
      */
     readonly onlyIfHolder: string | null = null,
   ) {}
