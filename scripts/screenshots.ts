@@ -167,6 +167,9 @@ async function sceneScreens(browser: Browser): Promise<void> {
   await keyboardWalk(page, 'stage running');
 
   await page.getByRole('button', { name: 'End scene' }).click();
+  // While the MC closes the scene aloud and the coach writes (up to ~25 s), the stage is taking its bow.
+  await page.getByText('Taking a bow…').waitFor();
+  await shoot(page, '03b-stage-ending');
   await page.getByRole('region', { name: 'Coach’s notes' }).waitFor({ timeout: SCENE_TIMEOUT_MS });
   await shoot(page, '04-stage-coach-notes');
 

@@ -6,7 +6,7 @@ import { decodeFrame, FrameError } from '../../shared/frame.js';
 import type { RelayMessage } from '../../shared/protocol.js';
 import type { Player } from '../audio/player.js';
 import { handleStageMessage } from '../store/stage-store.js';
-import { type AppStores, markTranscriptInterrupted, pushTranscript } from '../store/stores.js';
+import { type AppStores, dispatchScene, markTranscriptInterrupted, pushTranscript } from '../store/stores.js';
 import type { TurnGate } from './turn-gate.js';
 import { messageForRelayError, type UserMessage, userMessage } from './user-messages.js';
 
@@ -69,6 +69,8 @@ export function handleRelayMessage(context: InboundContext, message: RelayMessag
       if (message.interrupted && player?.speakingTurnId === message.turnId) {
         player.interrupt();
         context.gate.close(message.turnId);
+        // Its queued audio is gone, so the player never reports it drained: nobody is speaking now.
+        dispatchScene(context.stores, { type: 'partner.drained', turnId: message.turnId });
       }
       return;
     }

@@ -155,8 +155,12 @@ describe('SceneController', () => {
     const h = harness();
     const { player } = await startRunning(h);
     player.speakingTurnId = 4;
+    player.events.onTurnAudible(4);
+    expect(h.stores.scene.getState()).toMatchObject({ partnerSpeakingTurnId: 4, speakingSpeaker: 'partner' });
     h.transport.deliver({ type: 'partner.end', turnId: 4, interrupted: true });
     expect(player.interrupts).toBe(1);
+    // The stage stops showing the partner as speaking (no drain will come for the cut turn).
+    expect(h.stores.scene.getState()).toMatchObject({ partnerSpeakingTurnId: null, speakingSpeaker: null });
     h.transport.deliverFrame(partnerFrame(4, 3));
     h.transport.deliverFrame(new Uint8Array([1, 2]));
     expect(player.pushed).toHaveLength(0);
