@@ -2,8 +2,8 @@
 // for its one stdout line, {"event":"listening","port":N}.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { AppError } from '../../shared/errors.js';
+import { childScriptArgs } from '../child-script.js';
 import type { Logger } from '../log.js';
 
 export interface EmulatorProcess {
@@ -13,14 +13,14 @@ export interface EmulatorProcess {
   close(): Promise<void>;
 }
 
-const EMULATOR_MAIN = fileURLToPath(new URL('../live-emulator/main.ts', import.meta.url));
+const EMULATOR_MAIN = childScriptArgs(new URL('../live-emulator/main.ts', import.meta.url));
 const STARTUP_TIMEOUT_MS = 20_000;
 
 export function spawnEmulator(logger: Logger, extraArgs: string[] = []): Promise<EmulatorProcess> {
   const child = spawn(
     process.execPath,
     // --exit-with-stdin: the emulator never outlives the relay, even one killed with SIGKILL.
-    ['--import', 'tsx', EMULATOR_MAIN, '--host', '127.0.0.1', '--port', '0', '--exit-with-stdin', ...extraArgs],
+    [...EMULATOR_MAIN, '--host', '127.0.0.1', '--port', '0', '--exit-with-stdin', ...extraArgs],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   createInterface({ input: child.stderr! }).on('line', (line) => logger.info('emulator', { line }));

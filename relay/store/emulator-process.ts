@@ -3,9 +3,9 @@
 // the relay's event loop, which is the audio hot path.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { childScriptArgs } from '../child-script.js';
 
-const SCRIPT_PATH = fileURLToPath(new URL('../../scripts/firestore-emulator.ts', import.meta.url));
+const SCRIPT_ARGS = childScriptArgs(new URL('../../scripts/firestore-emulator.ts', import.meta.url));
 const START_TIMEOUT_MS = 20_000;
 
 export interface EmulatorProcess {
@@ -30,7 +30,7 @@ export interface SpawnFirestoreEmulatorOptions {
 }
 
 export function spawnFirestoreEmulator(options: SpawnFirestoreEmulatorOptions = {}): Promise<EmulatorProcess> {
-  const args = ['--import', 'tsx', SCRIPT_PATH, '--port', String(options.port ?? 0)];
+  const args = [...SCRIPT_ARGS, '--port', String(options.port ?? 0)];
   if (options.dataDir) args.push('--data', options.dataDir);
   else args.push('--no-data');
   if (options.ownedByParent) args.push('--exit-with-stdin');
