@@ -1,4 +1,4 @@
-// `npm run bench [-- --sessions N --seconds S --warmup S --cost | --no-cost]`
+// `npm run bench [-- --sessions N --seconds S --warmup S --ramp-per-second R --warm-sessions W --cost | --no-cost]`
 // Starts the Live emulator and the product relay (relay/main.ts, which starts its own local Firestore emulator in a
 // fresh temp folder: persistence on, as offline `npm start`) as child processes on 127.0.0.1, drives N synthetic
 // WebRTC players, and measures the relay: added latency, CPU per session-second, RSS per session, uplink bitrate. Then (unless
@@ -19,6 +19,7 @@ import {
   startRelayProcess,
 } from './children.js';
 import { measureCost } from './cost.js';
+import { JournalWriteCounter } from './firestore-writes.js';
 import { emptyStats, runSession, type SessionStats } from './session-load.js';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
@@ -39,6 +40,8 @@ function parseOptions() {
       sessions: { type: 'string' },
       seconds: { type: 'string' },
       warmup: { type: 'string' },
+      'ramp-per-second': { type: 'string' },
+      'warm-sessions': { type: 'string' },
       cost: { type: 'boolean' },
       'no-cost': { type: 'boolean' },
     },
@@ -48,6 +51,13 @@ function parseOptions() {
     windowS: positive('--seconds/BENCH_SECONDS', values.seconds ?? process.env.BENCH_SECONDS, 30),
     // 20 s: the players let the MC's ~15 s voiced intro play out before their first line.
     warmupS: positive('--warmup/BENCH_WARMUP_SECONDS', values.warmup ?? process.env.BENCH_WARMUP_SECONDS, 20),
+    // New sessions per second: 200 at once made every Live setup queue behind the emulator's speech synthesis.
+    rampPerSecond: positive('--ramp-per-second', values['ramp-per-second'] ?? process.env.BENCH_RAMP_PER_SECOND, 10),
+    // Whole scenes played before the ramp (not measured): the emulator's first synthesis loads espeak-ng
+    // (~17 s under load), which would otherwise land on the first sessions' Live setups.
+    warmSessions: Math.round(
+      values['warm-sessions'] === '0' ? 0 : positive('--warm-sessions', values['warm-sessions'], 2),
+    ),
     costOnly: values.cost ?? false,
     skipCost: values['no-cost'] ?? false,
   };
@@ -71,18 +81,48 @@ function cpuMsOf(pids: number[]): number | null {
 const percentOfWindow = (startMs: number | null, endMs: number | null, windowS: number) =>
   startMs === null || endMs === null ? null : round(((endMs - startMs) / (windowS * 1000)) * 100, 1);
 
+/** Plays `count` whole scenes (intro, one line and its reply, outro, coach) in parallel; their figures are dropped. */
+async function warmUp(relayUrl: string, clips: ReturnType<typeof loadUtteranceClips>, count: number): Promise<void> {
+  if (count === 0) return;
+  const startedMs = performance.now();
+  const warmed = await Promise.all(
+    Array.from({ length: count }, (_, index) =>
+      runSession({
+        relayUrl,
+        index: 10_000 + index,
+        clips,
+        stopAtMs: Number.POSITIVE_INFINITY,
+        replyTimeoutMs: 60_000,
+        pauseMinMs: 0,
+        pauseMaxMs: 0,
+        maxTurns: 1,
+      }).catch((error: unknown) => ({ ...emptyStats(), errors: [String(error)] })),
+    ),
+  );
+  const replies = warmed.reduce((total, s) => total + s.repliesReceived, 0);
+  const errors = warmed.flatMap((s) => s.errors);
+  log(
+    `warmed up with ${count} scenes in ${Math.round(performance.now() - startedMs)} ms: ${replies} replies` +
+      (errors.length ? `, errors: ${errors.slice(0, 3).join('; ')}` : ''),
+  );
+}
+
 async function runLoad(
   relayUrl: string,
   pids: { relay: number; emulator: number },
   options: ReturnType<typeof parseOptions>,
+  firestoreDataDir: string,
 ) {
   const clips = loadUtteranceClips();
   log(`encoded ${clips.length} utterance clips once (${clips.map((c) => c.name).join(', ')})`);
   const metrics = () => getJson<MetricsSnapshot>(`${relayUrl}/metrics`);
+  await warmUp(relayUrl, clips, options.warmSessions);
+  const writes = new JournalWriteCounter(firestoreDataDir);
   const before = await metrics();
-  const rampMs = Math.min(5_000, options.sessions * 100);
+  const rampMs = (options.sessions / options.rampPerSecond) * 1000;
   const startMs = performance.now();
-  const windowStartMs = startMs + Math.max(options.warmupS * 1000, rampMs + 1_000);
+  // Every session, the last one started too, gets the whole warm-up (the MC's intro) before the window.
+  const windowStartMs = startMs + rampMs + options.warmupS * 1000;
   const windowEndMs = windowStartMs + options.windowS * 1000;
   log(`starting ${options.sessions} sessions over ${rampMs} ms; window ${options.windowS} s after warm-up`);
 
@@ -106,12 +146,17 @@ async function runLoad(
   }
 
   // Progress until the window opens, then reset the latency histograms and take the CPU baseline.
-  while (performance.now() < windowStartMs) {
-    await sleep(Math.min(5_000, windowStartMs - performance.now()));
+  // 1 s steps: on a loaded machine a /metrics answer can take seconds, and overshooting eats into the window.
+  for (let tick = 1; performance.now() < windowStartMs; tick++) {
+    await sleep(Math.min(1_000, windowStartMs - performance.now()));
+    writes.poll();
+    if (tick % 5 !== 0) continue;
     const m = await metrics();
     log(`warm-up: ${m.activeSessions} sessions, relay cpu ${m.process.cpuPercent}%, load ${load().join(' ')}`);
   }
   await getJson(`${relayUrl}/metrics/reset`, 'POST');
+  writes.poll();
+  writes.reset();
   const windowStart = await metrics();
   // The relay's own CPU comes from its /metrics (process.cpuUsage: that process only). Its children (the local
   // Firestore emulator) are separate processes, read from /proc.
@@ -127,6 +172,7 @@ async function runLoad(
   for (let tick = 1; performance.now() < windowEndMs; tick++) {
     await sleep(Math.max(0, Math.min(1_000, windowEndMs - performance.now())));
     const m = await metrics();
+    writes.poll();
     peakRssBytes = Math.max(peakRssBytes, m.process.rssBytes);
     if (tick % 5 === 0) {
       log(
@@ -135,6 +181,8 @@ async function runLoad(
     }
   }
   const windowEnd = await metrics();
+  writes.poll();
+  const writeRate = writes.summary();
   const emulatorCpuEndMs = processCpuMs(pids.emulator);
   const firestoreCpuEndMs = cpuMsOf(firestorePids);
   const benchCpu = process.cpuUsage(benchCpuStart);
@@ -160,8 +208,13 @@ async function runLoad(
     relayAddedMsP99: combined.p99Ms,
     cpuMsPerSessionSecond: round(windowCpuMs / (options.sessions * actualWindowS)),
     rssMbPerSession: round((windowEnd.process.rssBytes - before.process.rssBytes) / 2 ** 20 / options.sessions),
+    eventLoopLagMsP99: windowEnd.eventLoopLag.p99Ms,
+    maxWritesPerDocumentPerSecond: writeRate.maxWritesPerDocumentPerSecond,
     uplinkKbpsSpeaking: round((sum((s) => s.uplinkBytesSent) * 8) / speechS / 1000, 2),
     relayAddedMsMax: combined.maxMs,
+    eventLoopLagMs: windowEnd.eventLoopLag,
+    firestoreWrites: { ...writeRate, source: 'the local emulator journal, in the window' },
+    rampPerSecond: options.rampPerSecond,
     relayAddedSamples: combined.count,
     uplinkMs: percentiles(windowEnd.uplink),
     downlinkMs: percentiles(windowEnd.downlink),
@@ -187,6 +240,8 @@ async function runLoad(
     ),
     sessionsConnected: stats.filter((s) => s.connected).length,
     sessionsCompleted: stats.filter((s) => s.completed).length,
+    // A session that errored, never connected or never completed a turn: counted, never fatal to the bench.
+    sessionsFailed: stats.filter((s) => !s.completed || s.errors.length > 0).length + (options.sessions - stats.length),
     turns: sum((s) => s.turns),
     repliesReceived: sum((s) => s.repliesReceived),
     repliesInterrupted: sum((s) => s.repliesInterrupted),
@@ -209,7 +264,7 @@ async function main(): Promise<void> {
     `bench: ${options.sessions} sessions, ${options.windowS} s window, ${options.warmupS} s warm-up; load ${load().join(' ')}`,
   );
   // Hard bound on the whole run, whatever hangs.
-  const budgetS = options.warmupS + options.windowS + 240;
+  const budgetS = options.warmupS + options.windowS + options.sessions / options.rampPerSecond + 300;
   setTimeout(() => void fail(new Error(`the bench did not finish within ${budgetS} s`)), budgetS * 1000).unref();
 
   const emulator = await startEmulator(log);
@@ -219,7 +274,7 @@ async function main(): Promise<void> {
 
   const result: Record<string, unknown> = options.costOnly
     ? { sessions: 0, loadAverage: load() }
-    : await runLoad(relay.url, { relay: relay.pid, emulator: emulator.pid }, options);
+    : await runLoad(relay.url, { relay: relay.pid, emulator: emulator.pid }, options, relay.firestoreDataDir);
   if (!options.skipCost) {
     const sceneName = 'conversation.wav';
     log(`cost phase: ${sceneName} VAD-gated vs continuous, two sessions in parallel (~30 s)`);
@@ -241,6 +296,7 @@ async function main(): Promise<void> {
     });
   }
   await killChildren();
+  result.uncaughtErrors = uncaughtErrors;
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);
 }
@@ -253,6 +309,14 @@ async function fail(error: unknown): Promise<void> {
   await killChildren(1_000);
   process.exit(1);
 }
+
+// A player's socket failing inside a callback must cost that session, not the run (it once crashed on a heartbeat
+// sent after close); each such error is counted in the figures.
+let uncaughtErrors = 0;
+process.on('uncaughtException', (error) => {
+  uncaughtErrors++;
+  log(`uncaught (counted, bench goes on): ${error instanceof Error ? error.message : String(error)}`);
+});
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

@@ -1,4 +1,5 @@
 // The figures GET /metrics reports: relay-added latency per direction, sessions, drops, CPU and memory.
+import { EventLoopLag, type EventLoopLagSummary } from './event-loop-lag.js';
 import { LatencyHistogram, type LatencySummary } from './histogram.js';
 
 export interface MetricsSnapshot {
@@ -15,6 +16,8 @@ export interface MetricsSnapshot {
   /** End of the player's speech (utterance.end) → first partner frame sent; includes model time. */
   response: LatencySummary;
   counters: RelayCounters;
+  /** How late the event loop ran (since the last reset): every session's frames wait out this lag. */
+  eventLoopLag: EventLoopLagSummary;
   process: { cpuUserMs: number; cpuSystemMs: number; cpuPercent: number; rssBytes: number; heapUsedBytes: number };
 }
 
@@ -33,6 +36,7 @@ export class RelayMetrics {
   readonly uplink = new LatencyHistogram(this.relayAdded);
   readonly downlink = new LatencyHistogram(this.relayAdded);
   readonly response = new LatencyHistogram();
+  readonly eventLoopLag = new EventLoopLag();
   readonly counters: RelayCounters = {
     sessionsStarted: 0,
     sessionsEnded: 0,
@@ -62,6 +66,7 @@ export class RelayMetrics {
       downlink: this.downlink.summary(),
       response: this.response.summary(),
       counters: { ...this.counters },
+      eventLoopLag: this.eventLoopLag.summary(),
       process: {
         cpuUserMs: Math.round(cpu.user / 1000),
         cpuSystemMs: Math.round(cpu.system / 1000),
@@ -78,5 +83,6 @@ export class RelayMetrics {
     this.uplink.reset();
     this.downlink.reset();
     this.response.reset();
+    this.eventLoopLag.reset();
   }
 }

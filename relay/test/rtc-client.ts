@@ -130,8 +130,29 @@ export class RtcTestClient {
     return this.pc.getSelectedCandidatePair();
   }
 
-  send(message: ClientMessage): void {
-    this.control.sendMessage(JSON.stringify(message));
+  /**
+   * Sends on `control`; false (nothing sent) once the channel is closed. libdatachannel throws on a closed channel,
+   * and `closed` can lag the channel's own state, so a timer's send (a heartbeat) must not crash the process.
+   */
+  send(message: ClientMessage): boolean {
+    return this.trySend(() => this.control.sendMessage(JSON.stringify(message)));
+  }
+
+  /** Messages not sent because the channel had already closed. */
+  sendsAfterClose = 0;
+
+  private trySend(send: () => void): boolean {
+    if (this.closed || !this.control.isOpen()) {
+      this.sendsAfterClose++;
+      return false;
+    }
+    try {
+      send();
+      return true;
+    } catch {
+      this.sendsAfterClose++;
+      return false;
+    }
   }
 
   /** Sends raw text on `control` (for malformed-input tests). */
@@ -144,10 +165,15 @@ export class RtcTestClient {
   }
 
   /** Wraps one Opus packet in a shared frame with the next uplink seq. */
-  sendOpus(utteranceId: number, packet: Uint8Array, flags = 0): void {
-    this.audio.sendMessageBinary(
-      encodeFrame({ flags, streamId: utteranceId, seq: this.seq++, timestampMs: Date.now() >>> 0, payload: packet }),
-    );
+  sendOpus(utteranceId: number, packet: Uint8Array, flags = 0): boolean {
+    const frame = encodeFrame({
+      flags,
+      streamId: utteranceId,
+      seq: this.seq++,
+      timestampMs: Date.now() >>> 0,
+      payload: packet,
+    });
+    return this.trySend(() => this.audio.sendMessageBinary(frame));
   }
 
   async hello(extra: Partial<Extract<ClientMessage, { type: 'hello' }>> = {}, timeoutMs = 10_000) {
@@ -167,7 +193,7 @@ export class RtcTestClient {
     const startMs = performance.now();
     for (let i = 0; i < packets.length; i++) {
       const flags = (i === 0 ? FrameFlag.Start : 0) | (i === packets.length - 1 ? FrameFlag.End : 0);
-      this.sendOpus(utteranceId, packets[i]!, flags);
+      if (!this.sendOpus(utteranceId, packets[i]!, flags)) return;
       if (frameIntervalMs > 0) {
         const dueMs = startMs + (i + 1) * frameIntervalMs;
         const waitMs = dueMs - performance.now();
