@@ -52,7 +52,7 @@ function parseOptions() {
     // 20 s: the players let the MC's ~15 s voiced intro play out before their first line.
     warmupS: positive('--warmup/BENCH_WARMUP_SECONDS', values.warmup ?? process.env.BENCH_WARMUP_SECONDS, 20),
     // New sessions per second: 200 at once made every Live setup queue behind the emulator's speech synthesis.
-    rampPerSecond: positive('--ramp-per-second', values['ramp-per-second'] ?? process.env.BENCH_RAMP_PER_SECOND, 10),
+    rampPerSecond: positive('--ramp-per-second', values['ramp-per-second'] ?? process.env.BENCH_RAMP_PER_SECOND, 5),
     // Whole scenes played before the ramp (not measured): the emulator's first synthesis loads espeak-ng
     // (~17 s under load), which would otherwise land on the first sessions' Live setups.
     warmSessions: Math.round(
@@ -63,10 +63,25 @@ function parseOptions() {
   };
 }
 
-async function getJson<T>(url: string, method = 'GET'): Promise<T> {
-  const reply = await fetch(url, { method, signal: AbortSignal.timeout(10_000) });
+async function getJson<T>(url: string, method = 'GET', timeoutMs = 10_000): Promise<T> {
+  const reply = await fetch(url, { method, signal: AbortSignal.timeout(timeoutMs) });
   if (!reply.ok) throw new Error(`${method} ${url} answered ${reply.status}`);
   return (await reply.json()) as T;
+}
+
+/**
+ * A loaded relay can take seconds to answer while hundreds of offers queue; only a relay that stays silent for
+ * three tries of 20 s ends the run (one slow answer once did, with 200 sessions ramping).
+ */
+async function getJsonRetrying<T>(url: string, method = 'GET'): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await getJson<T>(url, method, 20_000);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      log(`${method} ${url} failed (${(error as Error).message}); retrying`);
+    }
+  }
 }
 
 const cpuMs = (m: MetricsSnapshot) => m.process.cpuUserMs + m.process.cpuSystemMs;
@@ -115,7 +130,7 @@ async function runLoad(
 ) {
   const clips = loadUtteranceClips();
   log(`encoded ${clips.length} utterance clips once (${clips.map((c) => c.name).join(', ')})`);
-  const metrics = () => getJson<MetricsSnapshot>(`${relayUrl}/metrics`);
+  const metrics = () => getJsonRetrying<MetricsSnapshot>(`${relayUrl}/metrics`);
   await warmUp(relayUrl, clips, options.warmSessions);
   const writes = new JournalWriteCounter(firestoreDataDir);
   const before = await metrics();
@@ -154,7 +169,7 @@ async function runLoad(
     const m = await metrics();
     log(`warm-up: ${m.activeSessions} sessions, relay cpu ${m.process.cpuPercent}%, load ${load().join(' ')}`);
   }
-  await getJson(`${relayUrl}/metrics/reset`, 'POST');
+  await getJsonRetrying(`${relayUrl}/metrics/reset`, 'POST');
   writes.poll();
   writes.reset();
   const windowStart = await metrics();

@@ -11,6 +11,7 @@ import { createIceServersHandler, ICE_SERVERS_PATH } from './http/ice-servers-ro
 import { createMetricsResetHandler, METRICS_RESET_PATH } from './http/metrics-reset-route.js';
 import { Router } from './http/router.js';
 import { createRtcOfferHandler } from './http/rtc-offer-route.js';
+import { createSceneHoldHandler, SCENE_HOLD_PATH } from './http/scene-hold-route.js';
 import { createStaticHandler } from './http/static-files.js';
 import { attachWebSocketTransport } from './http/websocket-connection.js';
 import { createGeminiUpstreamFactory } from './live/gemini-upstream.js';
@@ -156,6 +157,11 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
       logger,
       authenticator: options.authenticator,
     }),
+  );
+  router.add(
+    'GET',
+    SCENE_HOLD_PATH,
+    createSceneHoldHandler({ isHeld: (id) => (sessions.getSession(id)?.state ?? 'closed') !== 'closed' }),
   );
   options.routes?.(router);
 

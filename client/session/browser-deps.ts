@@ -2,6 +2,7 @@
 import type { MicEvents } from '../audio/mic.js';
 import { createPlayer } from '../audio/player.js';
 import { browserNetworkStatus } from '../connection/network-status.js';
+import { keepSceneHeld } from '../connection/scene-hold.js';
 import type { AppStores } from '../store/stores.js';
 import type { Transport } from '../transport/transport.js';
 import { forcedTransportKind, TransportSelector } from '../transport/transport-selector.js';
@@ -74,6 +75,7 @@ export function browserSceneDeps(stores: AppStores): SceneDeps {
       return startMic(events, { assetBaseUrl: VAD_ASSET_BASE_URL });
     },
     network: browserNetworkStatus(window),
+    holdScene: (sessionId, signal) => void keepSceneHeld(sessionId, signal),
   };
 }
 

@@ -59,6 +59,8 @@ export interface SceneDeps {
   reconnectPolicy?: ReconnectPolicy;
   /** After End scene, how long the MC's closing line and the coach's report may take to arrive. */
   endingWaitMs?: number;
+  /** Keeps the scene's relay instance from looking idle until the signal aborts (none in Node tests). */
+  holdScene?: (sessionId: string, signal: AbortSignal) => void;
 }
 
 export const DEFAULT_WELCOME_TIMEOUT_MS = 10_000;
@@ -235,6 +237,7 @@ export class SceneController {
         scene.resumeToken = welcome.resumeToken;
         if (!scene.welcomed) {
           scene.welcomed = true;
+          this.#deps.holdScene?.(welcome.sessionId, scene.abort.signal);
           dispatchScene(this.#deps.stores, {
             type: 'welcomed',
             sessionId: welcome.sessionId,
