@@ -4,6 +4,7 @@
 import { loadConfig, productionProblems } from './config.js';
 import { type EmulatorProcess, spawnEmulator } from './live/emulator-process.js';
 import { createLogger } from './log.js';
+import { bothObservers, createTurnLogObserver } from './metrics/turn-log-event.js';
 import { startRelay } from './server.js';
 import { type Persistence, startPersistence } from './store/persistence.js';
 
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   }
   const relay = await startRelay(config, {
     logger,
-    observer: store.recorder,
+    observer: bothObservers(store.recorder, createTurnLogObserver(logger, config.geminiLiveModel)),
     authenticator: store.authenticator,
     routes: (router) => store.routes(router),
     readinessReasons: () => store.readinessReasons(),
