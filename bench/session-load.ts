@@ -28,8 +28,8 @@ export interface SessionPlan {
   relayUrl: string;
   index: number;
   clips: SpeechClip[];
-  /** Start no new utterance after this performance.now(). */
-  stopAtMs: number;
+  /** Start no new utterance after this performance.now() (a function: the bench may move the window's end). */
+  stopAtMs: number | (() => number);
   replyTimeoutMs: number;
   pauseMinMs: number;
   pauseMaxMs: number;
@@ -76,7 +76,8 @@ export async function runSession(plan: SessionPlan): Promise<SessionStats> {
     const seenEnds = new Set<number>();
     await waitForMcIntro(client);
     let utteranceId = 0;
-    while (performance.now() < plan.stopAtMs && stats.turns < plan.maxTurns && !client.closed) {
+    const stopAtMs = () => (typeof plan.stopAtMs === 'function' ? plan.stopAtMs() : plan.stopAtMs);
+    while (performance.now() < stopAtMs() && stats.turns < plan.maxTurns && !client.closed) {
       const clip = plan.clips[(plan.index + stats.turns) % plan.clips.length]!;
       utteranceId++;
       await client.speak(utteranceId, clip.packets, OPUS_FRAME_MS);
