@@ -29,10 +29,20 @@ resource "google_project_iam_member" "relay_firestore" {
   member  = "serviceAccount:${google_service_account.relay.email}"
 }
 
+# Gemini through Vertex AI (service-account auth instead of an API key), only when asked for.
+resource "google_project_iam_member" "relay_vertex" {
+  count = var.use_vertex_ai ? 1 : 0
+
+  project = var.project_id
+  role    = "roles/aiplatform.user"
+  member  = "serviceAccount:${google_service_account.relay.email}"
+}
+
 resource "google_cloud_run_v2_service" "relay" {
   name                = var.service_name
   location            = var.region
-  ingress             = "INGRESS_TRAFFIC_ALL"
+  # With the load balancer, only it (and so Cloud Armor) reaches the service.
+  ingress             = local.front_door == 1 ? "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" : "INGRESS_TRAFFIC_ALL"
   deletion_protection = var.deletion_protection
 
   template {
@@ -44,6 +54,9 @@ resource "google_cloud_run_v2_service" "relay" {
     session_affinity                 = true
     max_instance_request_concurrency = var.max_concurrent_requests
 
+    # Scale-in never takes an instance with live scenes: each scene keeps GET /api/scene-hold open on its
+    # instance (relay/http/scene-hold-route.ts), so Cloud Run never sees it idle; a deploy or a forced stop sends
+    # SIGTERM and relay/main.ts hands the scenes off (relay.draining) to the new revision within 10 s.
     scaling {
       min_instance_count = var.min_instances
       max_instance_count = var.max_instances

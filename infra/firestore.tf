@@ -31,7 +31,8 @@ resource "google_firestore_index" "sessions_by_owner" {
 }
 
 # TTL: Firestore deletes a session document some time (typically < 24 h) after its expireAt. expireAt is never
-# queried, so its single-field indexes are off (empty index_config). TTL does not cascade to `turns`.
+# queried, so its single-field indexes are off (empty index_config). TTL does not cascade to `turns`: turns carry
+# their own expireAt (the session's), with its own policy below.
 resource "google_firestore_field" "sessions_expire_at" {
   database   = google_firestore_database.main.name
   collection = "sessions"
@@ -47,5 +48,15 @@ resource "google_firestore_field" "turns_text" {
   collection = "turns"
   field      = "text"
 
+  index_config {}
+}
+
+# TTL on every `turns` subcollection (collection group): each turn expires with its session.
+resource "google_firestore_field" "turns_expire_at" {
+  database   = google_firestore_database.main.name
+  collection = "turns"
+  field      = "expireAt"
+
+  ttl_config {}
   index_config {}
 }

@@ -53,6 +53,11 @@ resource "google_monitoring_alert_policy" "uptime" {
   combiner              = "OR"
   notification_channels = local.alert_channels
 
+  documentation {
+    content   = "The relay does not answer /healthz. Runbook: ${local.runbook}#relay-down"
+    mime_type = "text/markdown"
+  }
+
   conditions {
     display_name = "uptime check failing from 2+ regions"
     condition_threshold {
@@ -75,6 +80,11 @@ resource "google_monitoring_alert_policy" "errors_5xx" {
   display_name          = "${var.service_name}: 5xx rate above ${var.alert_5xx_ratio * 100}%"
   combiner              = "OR"
   notification_channels = local.alert_channels
+
+  documentation {
+    content   = "Requests fail with 5xx. Runbook: ${local.runbook}#errors-5xx"
+    mime_type = "text/markdown"
+  }
 
   conditions {
     display_name = "5xx / all requests"
@@ -106,6 +116,11 @@ resource "google_monitoring_alert_policy" "instances_at_max" {
   combiner              = "OR"
   notification_channels = local.alert_channels
 
+  documentation {
+    content   = "The fleet sits at max_instances. Runbook: ${local.runbook}#instances-near-max"
+    mime_type = "text/markdown"
+  }
+
   conditions {
     display_name = "instance count >= max_instances for 10 minutes"
     condition_threshold {
@@ -129,6 +144,11 @@ resource "google_monitoring_alert_policy" "latency_p95" {
   display_name          = "${var.service_name}: p95 request latency above ${var.alert_latency_p95_ms} ms"
   combiner              = "OR"
   notification_channels = local.alert_channels
+
+  documentation {
+    content   = "Signaling/history requests are slow. Runbook: ${local.runbook}#slow-requests"
+    mime_type = "text/markdown"
+  }
 
   conditions {
     display_name = "p95 request latency (no WebSockets)"
@@ -180,6 +200,11 @@ resource "google_monitoring_alert_policy" "upstream_unavailable" {
   combiner              = "OR"
   notification_channels = local.alert_channels
 
+  documentation {
+    content   = "Scenes end because Gemini is unreachable. Runbook: ${local.runbook}#gemini-errors"
+    mime_type = "text/markdown"
+  }
+
   conditions {
     display_name = "scenes ended with upstream.unavailable in 5 minutes"
     condition_threshold {
@@ -196,7 +221,7 @@ resource "google_monitoring_alert_policy" "upstream_unavailable" {
   }
 }
 
-# The TURN server answers on 3478/tcp (the same process serves UDP).
+# The TURN load balancer answers on 3478/tcp (coturn serves UDP on the same port).
 resource "google_monitoring_uptime_check_config" "turn" {
   display_name = "${var.service_name} TURN 3478/tcp"
   timeout      = "10s"
@@ -221,6 +246,11 @@ resource "google_monitoring_alert_policy" "turn_down" {
   display_name          = "${var.service_name}: TURN server unreachable"
   combiner              = "OR"
   notification_channels = local.alert_channels
+
+  documentation {
+    content   = "The TURN load balancer does not answer. Runbook: ${local.runbook}#turn-down"
+    mime_type = "text/markdown"
+  }
 
   conditions {
     display_name = "TURN uptime check failing from 2+ regions"

@@ -23,47 +23,47 @@ variable "image" {
 # --- Cloud Run sizing -------------------------------------------------------------------------------------------
 
 variable "min_instances" {
-  description = "Warm instances. 1 keeps the first scene free of a cold start (the image loads tsx and compiles TS at boot)."
+  description = "Warm instances: 2 = no cold start for the first scene and a second instance to hand scenes to on a deploy or a crash (docs/capacity.md)."
   type        = number
-  default     = 1
+  default     = 2
 }
 
 variable "max_instances" {
-  description = "Upper bound on instances; the 'instances at max' alert fires when the service sits here."
+  description = "Upper bound on instances: 30 x 40 sessions = 1,200 scenes, 1,000 concurrent players plus 20% (docs/capacity.md); the 'instances near max' alert fires at 80%."
   type        = number
-  default     = 10
+  default     = 30
 }
 
 variable "cpu" {
-  description = "vCPUs per instance. The bench measured ~13 ms CPU per session-second, i.e. ~75 sessions per vCPU at 100%."
+  description = "vCPUs per instance. The bench measured 17-22 ms CPU per session-second (MC voiced), i.e. 45-57 sessions per vCPU at 100% (docs/capacity.md)."
   type        = string
   default     = "1"
 }
 
 variable "memory" {
-  description = "Memory per instance (the bench measured < 1 MB RSS per session plus ~150 MB base)."
+  description = "Memory per instance: ~150 MB base + 2.6-3.7 MB per session + the MC speech cache (16 MB); 40 sessions peak near 300 MB, 1Gi leaves GC headroom."
   type        = string
   default     = "1Gi"
 }
 
 variable "max_sessions_per_instance" {
-  description = "MAX_SESSIONS: scenes one instance accepts. 60 = 80% of the bench's ~75 per vCPU, headroom for GC and Opus bursts."
+  description = "MAX_SESSIONS: scenes one instance accepts. 40 = ~70-90% of one vCPU at the measured 17-22 ms CPU per session-second, and near the relay-added p99 < 2 ms knee (docs/capacity.md)."
   type        = number
-  default     = 60
+  default     = 40
 }
 
 variable "max_concurrent_requests" {
-  description = "Cloud Run request concurrency per instance: one long request per WebSocket-fallback scene plus short signaling/history calls."
+  description = "Cloud Run request concurrency per instance: per scene one /api/scene-hold plus (fallback) one WebSocket, plus short signaling/history calls: 2 x MAX_SESSIONS + 20."
   type        = number
-  default     = 80
+  default     = 100
 }
 
 # --- Relay settings ---------------------------------------------------------------------------------------------
 
 variable "gemini_live_model" {
-  description = "GEMINI_LIVE_MODEL."
+  description = "GEMINI_LIVE_MODEL (the lead reconciles the name with relay/config.ts)."
   type        = string
-  default     = "gemini-2.5-flash-native-audio-preview-09-2025"
+  default     = "gemini-3.8-live"
 }
 
 variable "session_grace_ms" {
@@ -135,20 +135,14 @@ variable "firestore_pitr" {
 
 # --- TURN -------------------------------------------------------------------------------------------------------
 
-variable "turn_zone" {
-  description = "Zone of the TURN VM; empty = <region>-b."
-  type        = string
-  default     = ""
-}
-
 variable "turn_machine_type" {
-  description = "TURN VM machine type. Each relayed scene is ~25 kbps each way; e2-small carries hundreds."
+  description = "TURN machine type. Every WebRTC scene is relayed (~25 kbps each way while speaking); e2-small carries hundreds."
   type        = string
   default     = "e2-small"
 }
 
 variable "turn_domain" {
-  description = "DNS name pointing at the TURN address. Set → coturn gets a Let's Encrypt certificate and turns:...:5349 is offered."
+  description = "DNS name pointing at the TURN address. Set → coturn gets a Let's Encrypt certificate and turns:...:443 is offered (corporate networks allow 443)."
   type        = string
   default     = ""
 }
@@ -201,4 +195,72 @@ variable "alert_upstream_unavailable_per_5m" {
   description = "Alert when more scenes than this end with upstream.unavailable (Gemini unreachable) within 5 minutes."
   type        = number
   default     = 3
+}
+
+# --- Operations: scale-in, cost, front door ----------------------------------------------------------------------
+
+variable "use_vertex_ai" {
+  description = "Grant the relay's service account roles/aiplatform.user (Gemini through Vertex AI instead of an API key)."
+  type        = bool
+  default     = false
+}
+
+variable "billing_account" {
+  description = "Billing account id (XXXXXX-XXXXXX-XXXXXX) for the budget; empty = no budget (and no automatic kill switch)."
+  type        = string
+  default     = ""
+}
+
+variable "monthly_budget_usd" {
+  description = "Monthly budget. 80% notifies; 100% also publishes to the kill-switch topic (new scenes refused). Default: docs/capacity.md, 50 concurrent players at 25% occupancy."
+  type        = number
+  default     = 12000
+}
+
+variable "daily_cost_plan_usd" {
+  description = "Planned Gemini cost per day (from the per-turn log events); the cost alert fires at 120% of it."
+  type        = number
+  default     = 400
+}
+
+variable "slo_availability" {
+  description = "Availability SLO: share of requests (no WebSocket upgrades, no scene holds) answered without 5xx, over 28 days."
+  type        = number
+  default     = 0.995
+}
+
+variable "slo_voice_to_voice_ms" {
+  description = "Latency SLO threshold: voice-to-voice (end of speech to first partner audio), from the per-turn log events."
+  type        = number
+  default     = 1000
+}
+
+variable "slo_voice_to_voice_goal" {
+  description = "Share of turns within slo_voice_to_voice_ms (the original plan: 95% of responses < 1 s)."
+  type        = number
+  default     = 0.95
+}
+
+variable "runbook_url" {
+  description = "Where docs/runbook.md is readable by the on-call (each alert links a section of it)."
+  type        = string
+  default     = "https://github.com/improv-olympics/live/blob/main/docs/runbook.md"
+}
+
+variable "enable_load_balancer" {
+  description = "Put an external HTTPS load balancer with Cloud Armor in front of Cloud Run (needs var.domain)."
+  type        = bool
+  default     = false
+}
+
+variable "armor_rate_limit_per_minute" {
+  description = "Cloud Armor: requests per minute one client IP may make before it is throttled (429)."
+  type        = number
+  default     = 300
+}
+
+variable "turn_instances" {
+  description = "coturn instances in the regional managed instance group (spread over zones)."
+  type        = number
+  default     = 2
 }

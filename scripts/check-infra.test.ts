@@ -233,12 +233,12 @@ function importClosure(entry: string): { files: string[]; packages: Set<string> 
 describe('the relay image (Dockerfile)', () => {
   const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
 
-  it('starts the relay the way package.json does, with the build the build script runs', () => {
+  it('runs the relay compiled by the build script with plain node (tsx only from source, offline)', () => {
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts.start).toContain('node --import tsx relay/main.ts');
-    expect(dockerfile).toContain('CMD ["node", "--import", "tsx", "relay/main.ts"]');
-    expect(pkg.scripts.build).toBe('vite build');
-    expect(dockerfile).toContain('RUN npx vite build');
+    expect(dockerfile).toContain('CMD ["node", "dist-relay/relay/main.js"]');
+    expect(pkg.scripts.build).toBe('vite build && npm run build:relay');
+    expect(dockerfile).toContain('RUN npm run build');
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/STATIC_DIR=dist/);
   });
@@ -258,9 +258,8 @@ describe('the relay image (Dockerfile)', () => {
       dependencies: Record<string, string>;
     };
     expect([...packages].filter((name) => !(name in pkg.dependencies))).toEqual([]);
-    expect(pkg.dependencies).toHaveProperty('tsx');
-    for (const dir of ['relay', 'shared', 'dist'])
-      expect(dockerfile).toContain(`COPY --from=build /app/${dir} ./${dir}`);
+    expect(pkg.dependencies).not.toHaveProperty('tsx');
+    for (const dir of ['dist-relay', 'dist']) expect(dockerfile).toContain(`COPY --from=build /app/${dir} ./${dir}`);
   });
 });
 
@@ -274,7 +273,8 @@ describe('turn-startup.sh.tftpl', () => {
       return String(vars[name]);
     });
 
-  it('writes a coturn config with the secret from Secret Manager, the NAT mapping and private peers denied', () => {
+  /** Renders and runs the startup script with stand-ins; returns the coturn config lines and the calls made. */
+  const runStartup = (vars: { external_ip: string; tls_listening_port: number }) => {
     const root = mkdtempSync(join(tmpdir(), 'turn-startup-'));
     try {
       const bin = join(root, 'bin');
@@ -284,7 +284,8 @@ describe('turn-startup.sh.tftpl', () => {
       writeFileSync(join(etc, 'default/coturn'), '#TURNSERVER_ENABLED=1\n');
       const stub = (name: string, body: string) =>
         writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
-      stub('curl', 'echo 10.128.0.5');
+      // The metadata server: the instance's external address (MIG instances read theirs), else its internal one.
+      stub('curl', 'case "$*" in *external-ip*) echo 34.9.9.9;; *) echo 10.128.0.5;; esac');
       stub('gcloud', 'echo "$*" >> "$(dirname "$0")/../gcloud.log"; printf %s 0123abcd');
       for (const name of ['apt-get', 'systemctl', 'chown', 'turnserver'])
         stub(name, `echo "${name} $*" >> "$(dirname "$0")/../calls.log"`);
@@ -293,13 +294,12 @@ describe('turn-startup.sh.tftpl', () => {
         project_id: 'proj',
         secret_id: 'improv-relay-turn-secret',
         realm: 'improv-relay',
-        external_ip: '34.1.2.3',
         turn_domain: '',
         allowed_peer_ips: '10.8.0.0-10.8.0.255',
         min_port: 49152,
         max_port: 65535,
         listening_port: 3478,
-        tls_listening_port: 5349,
+        ...vars,
       }).replaceAll('/etc/', `${etc}/`);
       writeFileSync(join(root, 'startup.sh'), script);
       const result = spawnSync('bash', [join(root, 'startup.sh')], {
@@ -309,35 +309,48 @@ describe('turn-startup.sh.tftpl', () => {
       });
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
-      const conf = readFileSync(join(etc, 'turnserver.conf'), 'utf8').split('\n');
-      expect(conf).toEqual(
-        expect.arrayContaining([
-          'use-auth-secret',
-          'static-auth-secret=0123abcd',
-          'realm=improv-relay',
-          'no-cli',
-          'no-tls',
-          'external-ip=34.1.2.3/10.128.0.5',
-          'listening-ip=10.128.0.5',
-          'min-port=49152',
-          'max-port=65535',
-          'denied-peer-ip=10.0.0.0-10.255.255.255',
-          'denied-peer-ip=169.254.0.0-169.254.255.255',
-          'denied-peer-ip=172.16.0.0-172.31.255.255',
-          'denied-peer-ip=192.168.0.0-192.168.255.255',
-          'allowed-peer-ip=34.1.2.3',
-          'allowed-peer-ip=10.8.0.0-10.8.0.255',
-        ]),
-      );
-      expect(readFileSync(join(root, 'gcloud.log'), 'utf8')).toBe(
-        'secrets versions access latest --secret=improv-relay-turn-secret --project=proj\n',
-      );
-      const calls = readFileSync(join(root, 'calls.log'), 'utf8');
-      expect(calls).toContain('iptables -t nat -A OUTPUT -d 34.1.2.3 -j DNAT --to-destination 10.128.0.5');
-      expect(calls).toMatch(/systemctl restart coturn\n$/);
-      expect(readFileSync(join(etc, 'default/coturn'), 'utf8')).toBe('TURNSERVER_ENABLED=1\n');
+      return {
+        conf: readFileSync(join(etc, 'turnserver.conf'), 'utf8').split('\n'),
+        gcloud: readFileSync(join(root, 'gcloud.log'), 'utf8'),
+        calls: readFileSync(join(root, 'calls.log'), 'utf8'),
+        coturnDefaults: readFileSync(join(etc, 'default/coturn'), 'utf8'),
+      };
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  };
+
+  it('writes a coturn config with the secret from Secret Manager, the NAT mapping and private peers denied', () => {
+    const { conf, gcloud, calls, coturnDefaults } = runStartup({ external_ip: '34.1.2.3', tls_listening_port: 5349 });
+    expect(conf).toEqual(
+      expect.arrayContaining([
+        'use-auth-secret',
+        'static-auth-secret=0123abcd',
+        'realm=improv-relay',
+        'no-cli',
+        'no-tls',
+        'external-ip=34.1.2.3/10.128.0.5',
+        'listening-ip=10.128.0.5',
+        'min-port=49152',
+        'max-port=65535',
+        'denied-peer-ip=10.0.0.0-10.255.255.255',
+        'denied-peer-ip=169.254.0.0-169.254.255.255',
+        'denied-peer-ip=172.16.0.0-172.31.255.255',
+        'denied-peer-ip=192.168.0.0-192.168.255.255',
+        'allowed-peer-ip=34.1.2.3',
+        'allowed-peer-ip=10.8.0.0-10.8.0.255',
+      ]),
+    );
+    expect(gcloud).toBe('secrets versions access latest --secret=improv-relay-turn-secret --project=proj\n');
+    expect(calls).toContain('iptables -t nat -A OUTPUT -d 34.1.2.3 -j DNAT --to-destination 10.128.0.5');
+    // coturn restarted, then the Ops Agent (logs to Cloud Logging) checked; the stand-in says it runs.
+    expect(calls).toMatch(/systemctl restart coturn\nsystemctl is-active --quiet google-cloud-ops-agent\n$/);
+    expect(coturnDefaults).toBe('TURNSERVER_ENABLED=1\n');
+  });
+
+  it('in the instance group, reads its own external address from the metadata server and serves TLS on 443', () => {
+    const { conf, calls } = runStartup({ external_ip: '', tls_listening_port: 443 });
+    expect(conf).toEqual(expect.arrayContaining(['external-ip=34.9.9.9/10.128.0.5', 'tls-listening-port=443']));
+    expect(calls).toContain('iptables -t nat -A OUTPUT -d 34.9.9.9 -j DNAT --to-destination 10.128.0.5');
   });
 });
