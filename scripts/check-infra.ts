@@ -3,10 +3,12 @@
 // comments) and fails on: syntax it cannot parse, undeclared or unused variables and locals, references to
 // resources / data sources / modules that are not declared, duplicate declarations, templatefile() variables that
 // the template and the call disagree on, and terraform.tfvars.example entries that are not variables.
+// Plus the operational promises in check-operations.ts (dashboard, SLOs, budget, runbook links, Armor, TURN).
 // Usage: node --import tsx scripts/check-infra.ts [infra-dir]   (exit 1 with one line per problem)
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { checkOperations } from './check-operations.js';
 
 export interface InfraFile {
   path: string;
@@ -400,7 +402,9 @@ export function checkInfraDir(dir: string): InfraProblem[] {
       .sort()
       .map((name) => ({ path: join(dir, name), text: readFileSync(join(dir, name), 'utf8') }));
   const example = read('terraform.tfvars.example')[0];
-  return checkInfra(read('.tf'), read('.tftpl'), example);
+  const runbookPath = join(dir, '..', 'docs', 'runbook.md');
+  const runbook = existsSync(runbookPath) ? readFileSync(runbookPath, 'utf8') : '';
+  return [...checkInfra(read('.tf'), read('.tftpl'), example), ...checkOperations(read('.tf'), runbook)];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
