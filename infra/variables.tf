@@ -218,9 +218,9 @@ variable "monthly_budget_usd" {
 }
 
 variable "daily_cost_plan_usd" {
-  description = "Planned Gemini cost per day (from the per-turn log events); the cost alert fires at 120% of it."
+  description = "Planned Gemini cost per day (from the per-turn log events); the cost alert fires at 120% of it. 300 = 50 players at 25% occupancy (docs/capacity.md)."
   type        = number
-  default     = 400
+  default     = 300
 }
 
 variable "slo_availability" {
