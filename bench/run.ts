@@ -1,4 +1,5 @@
 // `npm run bench [-- --sessions N --seconds S --warmup S --ramp-per-second R --warm-sessions W --cost | --no-cost]`
+// `npm run bench -- --target https://… --sessions N --seconds S`: WebSocket players against a deployment (target.ts).
 // Starts the Live emulator and the product relay (relay/main.ts, which starts its own local Firestore emulator in a
 // fresh temp folder: persistence on, as offline `npm start`) as child processes on 127.0.0.1, drives N synthetic
 // WebRTC players, and measures the relay: added latency, CPU per session-second, RSS per session, uplink bitrate. Then (unless
@@ -21,6 +22,7 @@ import {
 import { measureCost } from './cost.js';
 import { JournalWriteCounter } from './firestore-writes.js';
 import { emptyStats, runSession, type SessionStats } from './session-load.js';
+import { runTarget } from './target.js';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -42,6 +44,7 @@ function parseOptions() {
       warmup: { type: 'string' },
       'ramp-per-second': { type: 'string' },
       'warm-sessions': { type: 'string' },
+      target: { type: 'string' },
       cost: { type: 'boolean' },
       'no-cost': { type: 'boolean' },
     },
@@ -58,6 +61,7 @@ function parseOptions() {
     warmSessions: Math.round(
       values['warm-sessions'] === '0' ? 0 : positive('--warm-sessions', values['warm-sessions'], 2),
     ),
+    target: values.target,
     costOnly: values.cost ?? false,
     skipCost: values['no-cost'] ?? false,
   };
@@ -284,6 +288,11 @@ async function main(): Promise<void> {
   const budgetS = options.warmupS + options.windowS + options.sessions / options.rampPerSecond + 300;
   setTimeout(() => void fail(new Error(`the bench did not finish within ${budgetS} s`)), budgetS * 1000).unref();
 
+  if (options.target) {
+    const figures = await runTarget({ ...options, target: options.target }, log);
+    process.stdout.write(`${JSON.stringify(figures)}\n`);
+    process.exit(0);
+  }
   const emulator = await startEmulator(log);
   log(`Live emulator (pid ${emulator.pid}) at ${emulator.url}, think 0 ms, real-time replies`);
   const relay = await startRelayProcess(emulator.url, log);

@@ -7,6 +7,7 @@ import { FRAME_HEADER_BYTES } from '../shared/frame.js';
 import { mulberry32 } from '../shared/stage.js';
 import type { SpeechClip } from './audio.js';
 import { waitForMcIntro, waitForReplyEnd } from './stage-turns.js';
+import { type BenchPlayer, WsPlayer } from './ws-player.js';
 
 export interface SessionStats {
   connected: boolean;
@@ -35,6 +36,8 @@ export interface SessionPlan {
   pauseMaxMs: number;
   /** Hard cap on turns, so the loop is bounded even if replies come instantly. */
   maxTurns: number;
+  /** WebRTC on loopback (default), or the WebSocket fallback (how a deployed relay is reached). */
+  transport?: 'webrtc' | 'websocket';
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -59,9 +62,12 @@ export function emptyStats(): SessionStats {
 export async function runSession(plan: SessionPlan): Promise<SessionStats> {
   const stats = emptyStats();
   const random = mulberry32(plan.index + 1);
-  let client: RtcTestClient;
+  let client: BenchPlayer;
   try {
-    client = await RtcTestClient.connect(plan.relayUrl, { bindAddress: '127.0.0.1', connectTimeoutMs: 20_000 });
+    client =
+      plan.transport === 'websocket'
+        ? await WsPlayer.connect(plan.relayUrl, 20_000)
+        : await RtcTestClient.connect(plan.relayUrl, { bindAddress: '127.0.0.1', connectTimeoutMs: 20_000 });
   } catch (error) {
     stats.errors.push(`connect: ${(error as Error).message}`);
     return stats;
@@ -112,7 +118,7 @@ export async function runSession(plan: SessionPlan): Promise<SessionStats> {
   return stats;
 }
 
-function collectClientSide(client: RtcTestClient, stats: SessionStats): void {
+function collectClientSide(client: BenchPlayer, stats: SessionStats): void {
   for (const message of client.messages) {
     if (message.type === 'error') stats.errors.push(`relay error ${message.code}: ${message.message}`);
   }

@@ -1,8 +1,8 @@
 // The bench's players behave like real ones on the stage: they let the MC finish its intro before their first
 // line, and count as replies only the partner's turns. (The MC's voiced lines are downlink turns too:
 // `partner.start` with `speaker: 'mc'` and their own `partner.end`.)
-import type { RtcTestClient } from '../relay/test/rtc-client.js';
 import type { RelayMessage } from '../shared/protocol.js';
+import type { BenchPlayer } from './ws-player.js';
 
 type PartnerEnd = Extract<RelayMessage, { type: 'partner.end' }>;
 
@@ -10,7 +10,7 @@ type PartnerEnd = Extract<RelayMessage, { type: 'partner.end' }>;
 const MC_VOICE_START_WAIT_MS = 5_000;
 
 /** Resolves once the MC's voiced intro has played out (at once when the MC is text only). */
-export async function waitForMcIntro(client: RtcTestClient, timeoutMs = 30_000): Promise<void> {
+export async function waitForMcIntro(client: BenchPlayer, timeoutMs = 30_000): Promise<void> {
   const start = await client
     .waitForMessage((m) => m.type === 'partner.start' && m.speaker === 'mc', MC_VOICE_START_WAIT_MS)
     .catch(() => null);
@@ -19,7 +19,7 @@ export async function waitForMcIntro(client: RtcTestClient, timeoutMs = 30_000):
 }
 
 /** The end of a partner reply (not an MC line) not counted yet. */
-export function waitForReplyEnd(client: RtcTestClient, counted: Set<number>, timeoutMs: number): Promise<PartnerEnd> {
+export function waitForReplyEnd(client: BenchPlayer, counted: Set<number>, timeoutMs: number): Promise<PartnerEnd> {
   const isReply = (turnId: number) =>
     client.messages.some((m) => m.type === 'partner.start' && m.turnId === turnId && m.speaker !== 'mc');
   return client.waitForMessage(
