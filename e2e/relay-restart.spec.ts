@@ -2,7 +2,8 @@
 // same address (Cloud Run replacing an instance). The page notices (heartbeat / channel close), reconnects with
 // its session id and resume token, the new relay takes the scene over from Firestore with the Live resumption
 // handle, and the scene goes on: the next line is answered and heard, the same session, and Firestore holds
-// every line the page showed. Firestore and the Live emulator run outside the relay, as Google's services do.
+// every line the page showed, short of at most one write window of the lines open at the kill (docs/faults.md).
+// Firestore and the Live emulator run outside the relay, as Google's services do.
 // restart.wav: conversation.wav (speech at 1.0–6.4 s, 12.4–17.0 s, 23.0–25.7 s) then its first two lines again
 // (30.7–36.1 s, 42.1–46.7 s), so lines remain after the outage whatever it costs on a loaded machine.
 import { expect, type Page, test } from '@playwright/test';
