@@ -2,16 +2,20 @@
 // same address (Cloud Run replacing an instance). The page notices (heartbeat / channel close), reconnects with
 // its session id and resume token, the new relay takes the scene over from Firestore with the Live resumption
 // handle, and the scene goes on: the next line is answered and heard, the same session, and Firestore holds
-// every line the page showed. Firestore and the Live emulator run outside the relay, as Google's services do.
+// every line the page showed, short of at most one write window of the lines open at the kill (docs/faults.md).
+// Firestore and the Live emulator run outside the relay, as Google's services do.
 // restart.wav: conversation.wav (speech at 1.0–6.4 s, 12.4–17.0 s, 23.0–25.7 s) then its first two lines again
 // (30.7–36.1 s, 42.1–46.7 s), so lines remain after the outage whatever it costs on a loaded machine.
 import { expect, type Page, test } from '@playwright/test';
 import { type EmulatorProcess as LiveProcess, spawnEmulator } from '../relay/live/emulator-process.js';
 import { createLogger } from '../relay/log.js';
 import { type EmulatorProcess, spawnFirestoreEmulator } from '../relay/store/emulator-process.js';
+import { DEFAULT_FLUSH_INTERVAL_MS } from '../relay/store/write-queue.js';
 import { type RelayProcess, startRelayProcess } from '../relay/test/relay-process.js';
 import type { SessionDetailJson } from '../shared/api.js';
-import { micFrom, probe, transcriptEntries } from './fixtures.js';
+import { CommitProbe } from './commit-probe.js';
+import { micFrom, probe } from './fixtures.js';
+import { compareAtKill, readTranscriptTimeline, recordTranscriptTimeline } from './transcript-timeline.js';
 
 test.use(micFrom('restart.wav'));
 
@@ -45,17 +49,21 @@ async function relay(): Promise<RelayProcess> {
   return started;
 }
 
+/**
+ * docs/faults.md: a hard kill may lose, of each line open at the kill, what reached the relay in its last write
+ * window: one flush interval, then the commit in flight and this write's own commit. The commit time is the
+ * store's and the machine's, so it is measured against the same emulator over the seconds before the kill.
+ */
+const killLossBoundMs = (slowestCommitMs: number) => DEFAULT_FLUSH_INTERVAL_MS + 2 * slowestCommitMs;
+const COMMIT_LOOKBACK_MS = 3_000;
+
 const connectionState = (page: Page) =>
   page.getByRole('status', { name: 'Connection' }).locator('[data-state]').getAttribute('data-state');
 
-/** The text of each transcript entry (its second span; the first is the speaker's label). */
-async function shownLines(page: Page, speaker: 'player' | 'partner'): Promise<string[]> {
-  const texts = await transcriptEntries(page, speaker).locator(':scope > span:nth-of-type(2)').allTextContents();
-  return texts.map((text) => text.trim()).filter(Boolean);
-}
-
 test('SIGKILL mid-scene and a new relay: the page resumes, the scene continues from Firestore', async ({ page }) => {
   const first = await relay();
+  const commits = new CommitProbe(firestore!.host);
+  await recordTranscriptTimeline(page);
   await page.goto(`${first.url}/?test-hooks=1`);
   await page.getByRole('button', { name: 'Start scene' }).click();
   await expect.poll(() => connectionState(page), { timeout: 20_000 }).toBe('connected');
@@ -64,16 +72,21 @@ test('SIGKILL mid-scene and a new relay: the page resumes, the scene continues f
   expect(sessionId).toBeTruthy();
   await expect.poll(async () => (await probe(page)).partnerTurnsHeard, { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
 
+  const killedAtMs = Date.now();
   first.child.kill('SIGKILL');
   expect(await first.exited).toBeNull();
-  const killedAtMs = Date.now();
+  await commits.stop();
+  const slowestCommitMs = commits.slowestMs(killedAtMs - COMMIT_LOOKBACK_MS, killedAtMs);
+  const lossBoundMs = killLossBoundMs(slowestCommitMs);
+  console.log(`relay restart: slowest Firestore commit before the kill ${Math.round(slowestCommitMs)} ms`);
   // The page notices on its own (missed heartbeat or closed channel) and keeps trying.
   await expect.poll(() => connectionState(page), { timeout: 10_000, intervals: [100] }).toBe('reconnecting');
   const noticedMs = Date.now() - killedAtMs;
   const second = await relay();
   const listeningMs = Date.now() - killedAtMs;
   await expect.poll(() => connectionState(page), { timeout: 30_000, intervals: [100] }).toBe('connected');
-  const outageMs = Date.now() - killedAtMs;
+  const reconnectedAtMs = Date.now();
+  const outageMs = reconnectedAtMs - killedAtMs;
   console.log(`relay restart: noticed after ${noticedMs} ms, new relay listening after ${listeningMs} ms`);
   test.info().annotations.push({ type: 'kill → connected again (ms)', description: String(outageMs) });
   console.log(`relay restart: SIGKILL → connected to the new relay in ${outageMs} ms (includes its ~2 s start)`);
@@ -86,8 +99,6 @@ test('SIGKILL mid-scene and a new relay: the page resumes, the scene continues f
   await expect
     .poll(async () => (await probe(page)).partnerTurnsHeard, { timeout: 45_000 })
     .toBeGreaterThan(heardBefore);
-  const players = await shownLines(page, 'player');
-  const partners = await shownLines(page, 'partner');
   await page.getByRole('button', { name: 'End scene' }).click();
   await expect(page.getByRole('button', { name: 'Start scene' })).toBeVisible({ timeout: 30_000 });
 
@@ -106,19 +117,22 @@ test('SIGKILL mid-scene and a new relay: the page resumes, the scene continues f
   ).json()) as SessionDetailJson;
   const stored = (speaker: string) =>
     detail.turns.filter((t) => t.speaker === speaker && t.text.trim() !== '').map((t) => t.text.trim());
-  // A turn open at the kill is stored as of the relay's last write batch (≤ 50 ms old), and the page has what
-  // reached it before the kill: one text is a prefix of the other. Every other line is exactly as shown.
-  for (const [kept, shown] of [
-    [stored('player'), players],
-    [stored('partner'), partners],
-  ] as const) {
-    expect(kept).toHaveLength(shown.length);
-    for (const [i, text] of kept.entries()) {
-      const page = shown[i]!;
-      expect(text.length > 0 && (page.startsWith(text) || text.startsWith(page)), `${text} ~ ${page}`).toBe(true);
+  // What the page showed, read once the scene is over: the line End scene cut is shown as stored, not as it was
+  // a moment before the click (reading it earlier made a second line differ on a busy machine).
+  const timeline = await readTranscriptTimeline(page);
+  // docs/faults.md: a hard kill loses, of each line open at the kill, at most what reached the page in the last
+  // write window before it; every other line, and every line of the new relay, is stored exactly as shown.
+  for (const speaker of ['player', 'partner'] as const) {
+    const { losses, problems } = compareAtKill(timeline[speaker], stored(speaker), killedAtMs, reconnectedAtMs);
+    for (const loss of losses) {
+      console.log(
+        `relay restart: ${speaker} line ${loss.line} lacks "${loss.shown.slice(loss.stored?.length ?? 0)}", ` +
+          `shown from ${loss.missingSinceMs} ms before the kill`,
+      );
     }
-    expect(kept.filter((text, i) => text !== shown[i]).length).toBeLessThanOrEqual(1);
+    expect(problems).toEqual([]);
+    for (const loss of losses) expect(loss.missingSinceMs, JSON.stringify(loss)).toBeLessThanOrEqual(lossBoundMs);
   }
-  expect(partners.length).toBeGreaterThanOrEqual(2);
+  expect(timeline.partner.length).toBeGreaterThanOrEqual(2);
   expect(detail.turns.map((t) => t.seq)).toEqual(detail.turns.map((_, i) => i));
 });

@@ -380,4 +380,33 @@ describe('SceneController', () => {
     expect(h.stores.connection.getState().state).toBe('reconnecting');
     await h.controller.end();
   });
+
+  it('notices a dead relay on a page that stays slow (every tick late), and not a live one', async () => {
+    vi.useFakeTimers();
+    const h = harness({ heartbeatIntervalMs: 1_000, heartbeatTimeoutMs: 4_000 });
+    const started = h.controller.start();
+    await vi.advanceTimersByTimeAsync(0);
+    h.transport.deliver(WELCOME);
+    await started;
+    // Each tick comes 2.5 s after the last (a starved page); the relay answers each ping between ticks.
+    for (let tick = 1; tick <= 6; tick++) {
+      h.clock.nowMs = tick * 2_500;
+      await vi.advanceTimersByTimeAsync(1_000);
+      h.clock.nowMs += 30;
+      h.transport.deliver({ type: 'pong', t: h.clock.nowMs - 30 });
+    }
+    expect(h.stores.connection.getState().state).toBe('connected');
+    // Then the relay dies: still every tick late, nothing heard. Tick 7 still hears the last pong; ticks 8–11
+    // hear nothing, and it is lost (it used to be excused on every late tick, so a slow page never noticed).
+    for (let tick = 7; tick <= 11; tick++) {
+      h.clock.nowMs = tick * 2_500;
+      await vi.advanceTimersByTimeAsync(1_000);
+      if (tick < 11) expect(h.stores.connection.getState().state).toBe('connected');
+    }
+    expect(h.stores.connection.getState()).toMatchObject({
+      state: 'reconnecting',
+      reason: expect.stringMatching(/no word/),
+    });
+    await h.controller.end();
+  });
 });

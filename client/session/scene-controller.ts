@@ -364,15 +364,18 @@ export class SceneController {
     const intervalMs = this.#deps.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
     const timeoutMs = this.#deps.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS;
     let lastTickAtMs = this.#now();
+    // Silence is judged in ticks as well as in time. A late tick means our own page stalled (e.g. compiling the
+    // VAD's wasm), not the network, and pongs may be queued behind it: it never condemns the relay alone. But a
+    // page that stays slow (every tick late) must still notice a dead relay, after enough ticks heard nothing.
+    let silentTicks = 0;
+    const ticksToTimeout = Math.ceil(timeoutMs / intervalMs);
     if (scene.heartbeat) clearInterval(scene.heartbeat);
     scene.heartbeat = setInterval(() => {
       if (!this.#isCurrent(scene)) return;
       const nowMs = this.#now();
-      // A late tick means our own page stalled (e.g. compiling the VAD's wasm), not the network:
-      // pongs may be queued behind this tick, so the relay gets a fresh timeout window.
-      if (nowMs - lastTickAtMs > 2 * intervalMs) scene.lastInboundAtMs = nowMs;
+      silentTicks = scene.lastInboundAtMs > lastTickAtMs ? 0 : silentTicks + 1;
       lastTickAtMs = nowMs;
-      if (nowMs - scene.lastInboundAtMs > timeoutMs) {
+      if (nowMs - scene.lastInboundAtMs > timeoutMs && silentTicks >= ticksToTimeout) {
         this.#connectionLost(scene, `no word from the relay for ${timeoutMs} ms`);
         return;
       }

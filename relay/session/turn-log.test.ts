@@ -132,3 +132,24 @@ describe('TurnLog: the scene ending', () => {
     ]);
   });
 });
+
+describe('TurnLog: provisional records for a hard kill', () => {
+  it('stores a finished line once its words arrive, before any reply starts (a kill then loses no shown line)', () => {
+    const progress: TurnEndedEvent[] = [];
+    const log = new TurnLog('s-1', { onTurnProgress: (event) => progress.push(event) }, silentLogger, () => {});
+    log.playerStarted(1);
+    log.playerText('Still ');
+    // Words while the player is still speaking wait for the line to end (its reply, or its end, stores it).
+    expect(progress).toEqual([]);
+    log.playerEnded(1);
+    log.playerText('speaking');
+    expect(progress.map((e) => [e.speaker, e.text, e.interrupted])).toEqual([['player', 'Still speaking', false]]);
+    log.partnerStarted(downlinkTurn(2, 'partner'));
+    log.partnerText(2, 'Yes');
+    expect(progress.map((e) => [e.speaker, e.text])).toEqual([
+      ['player', 'Still speaking'],
+      ['player', 'Still speaking'],
+      ['partner', 'Yes'],
+    ]);
+  });
+});

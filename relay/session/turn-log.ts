@@ -109,6 +109,9 @@ export class TurnLog {
   playerText(text: string): void {
     if (!this.player) return;
     this.player.text += text;
+    // A finished line is stored as soon as its words are shown, not when its reply starts: a relay killed while
+    // the reply is still being made must not lose a line the page already showed.
+    if (this.player.endedAt !== null) this.player.checkpointed = true;
     if (this.player.checkpointed) this.checkpoint('player', this.player, this.player.endedAt === null);
     this.send({
       type: 'transcript',
