@@ -38,11 +38,35 @@ export function transcriptPieces(text: string): string[] {
 export class ReplyStream {
   private readonly abort = new AbortController();
   private sentAudioMs = 0;
+  private sentAny = false;
+  private heldBack = false;
+  private readonly send: (message: ServerMessage) => void;
 
   constructor(
     private readonly plan: ReplyPlan,
-    private readonly send: (message: ServerMessage) => void,
-  ) {}
+    send: (message: ServerMessage) => void,
+  ) {
+    this.send = (message) => {
+      this.sentAny = true;
+      send(message);
+    };
+  }
+
+  /** True once the reply has sent anything (the player may be hearing it). */
+  get started(): boolean {
+    return this.sentAny;
+  }
+
+  /** Withdrawn before it began (the client sent content without turnComplete): it never happened. */
+  get held(): boolean {
+    return this.heldBack;
+  }
+
+  /** The service waits for more client messages before answering: this reply is withdrawn unsent. */
+  hold(): void {
+    this.heldBack = true;
+    this.abort.abort();
+  }
 
   /** Resolves when the turn is complete or was cancelled; never rejects on cancellation. */
   async run(): Promise<ReplyOutcome> {

@@ -89,11 +89,8 @@ export class Session {
       scene: deps.stage ?? new StageScene({ gameId: deps.game }),
       services: deps.stageServices,
       send: (message) => this.send(message),
-      sendUpstream: (turns) => {
-        const upstream = this.link.current;
-        upstream?.sendClientContent(turns, false);
-        return upstream !== null;
-      },
+      // At the next turn boundary: never cuts the partner nor holds back the reply owed (docs/models.md).
+      sendUpstream: (turns) => this.link.sendDirection(turns),
       onPhase: (phase) => this.notify((o) => o.onScenePhase?.(this.id, phase)),
       logger: this.log,
       downlink: this.downlink,
