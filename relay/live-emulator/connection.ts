@@ -2,6 +2,7 @@
 // resumption and injected faults. A failure here closes this connection only.
 import { UPLINK_SAMPLE_RATE_HZ } from '../../shared/constants.js';
 import type { Conversation, ConversationStore } from './conversations.js';
+import { planHabits } from './habits.js';
 import { clientContentRefusal, setupRefusal } from './model-rules.js';
 import { applyOverrides, type ConnectionOptions, semicolonPairs } from './options.js';
 import {
@@ -11,7 +12,7 @@ import {
   type RealtimeInputMessage,
   type SetupMessage,
 } from './protocol.js';
-import { ReplyStream, type ServerMessage } from './reply.js';
+import { ReplyStream, type ServerMessage, transcriptPieces } from './reply.js';
 import { pickImprovLine } from './script.js';
 import type { SpeechSynthesizer } from './tts.js';
 import { audioTokensFor, type SlidingWindowConfig, textTokensFor, usageForTurn } from './usage.js';
@@ -219,15 +220,21 @@ export class LiveConnection {
     conversation.context.add({ audioTokens: audioTokensFor(inputAudioMs), textTokens: this.pendingTextTokens });
     this.pendingTextTokens = 0;
     const prompt = conversation.context.totals();
+    const inputTranscript =
+      setup.inputAudioTranscription && inputAudioMs > 0
+        ? `(player speech, ${(inputAudioMs / 1000).toFixed(1)} s)`
+        : undefined;
+    const habits =
+      this.options.habits === 'real'
+        ? planHabits(this.options.habitsSeed, turnIndex, inputTranscript, transcriptPieces(line).length)
+        : undefined;
     const reply = new ReplyStream(
       {
         line,
         speech: this.context.synthesizer.speak(line, setup.voiceName, 'urgent'),
-        inputTranscript:
-          setup.inputAudioTranscription && inputAudioMs > 0
-            ? `(player speech, ${(inputAudioMs / 1000).toFixed(1)} s)`
-            : undefined,
+        inputTranscript,
         sendOutputTranscription: setup.outputAudioTranscription,
+        habits,
         thinkMs: this.options.thinkMs,
         firstByteDelayMs: this.options.firstByteDelayMs,
         realtime: this.options.realtime,
@@ -249,6 +256,15 @@ export class LiveConnection {
           // An interrupted turn still ends with turnComplete (Live: interrupted, then turn_complete).
           this.send({ serverContent: { turnComplete: true } });
           this.send({ usageMetadata: usageForTurn(prompt, response) });
+          // Real habits: the transcript's tail arrives after turnComplete.
+          for (const piece of outcome.tail) {
+            this.timers.push(
+              setTimeout(
+                () => this.send({ serverContent: { outputTranscription: { text: piece.text } } }),
+                piece.delayMs,
+              ),
+            );
+          }
           conversation.context.compress(setup.contextWindowCompression);
           this.sendResumptionUpdate();
         },

@@ -18,6 +18,11 @@ export class ClientContentGate {
     return this.queued.length;
   }
 
+  /** A reply is owed to the player (activityEnd sent, its turnComplete not yet in). */
+  get awaitingReply(): boolean {
+    return this.replyOwed;
+  }
+
   /** Sends now at a turn boundary, else queues for the end of the owed reply. */
   send(turns: UpstreamTextTurn[]): void {
     this.queued.push(...turns);

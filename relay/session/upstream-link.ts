@@ -61,6 +61,11 @@ export class UpstreamLink {
     return this.state === 'ready' ? this.facade : null;
   }
 
+  /** The player is owed a reply: the model's output now belongs to a new turn, not a finished one's tail. */
+  get awaitingReply(): boolean {
+    return this.content.awaitingReply;
+  }
+
   /**
    * A stage direction (user content, no turnComplete): sent at the next turn boundary, so it never cuts the
    * partner nor holds back the reply the player is owed. Queued while reconnecting. False once the link is over.
