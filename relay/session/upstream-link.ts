@@ -228,9 +228,13 @@ export class UpstreamLink {
   }
 }
 
-/** Live closes a setup with 1008 (policy) when its resumption handle is unknown or expired. */
+/**
+ * Live refuses a resumption handle by closing the setup: 1008 (policy: unknown or expired handle) and, as reported
+ * of the real service, 1007 (invalid argument: a malformed or foreign handle). Either way trying it again only adds
+ * backoff: the next attempt goes fresh with the scene so far.
+ */
 export function isHandleRefused(error: unknown): boolean {
-  return /\(code 1008\)|resumption handle/i.test(error instanceof Error ? error.message : String(error));
+  return /\(code 100[78]\)|resumption handle/i.test(error instanceof Error ? error.message : String(error));
 }
 
 export function toAppError(error: unknown): AppError {
