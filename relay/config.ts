@@ -1,7 +1,11 @@
 // Relay configuration, read once from the environment. `loadConfig` is pure so tests can build one from a literal.
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../shared/errors.js';
+import type { ConfiguredModel } from './live/model-check.js';
+import { DEFAULT_LIVE_MODEL, LIVE_MODEL, TEXT_MODEL, TTS_MODEL } from './live/models.js';
 import { DEFAULT_TURN_TTL_S, type TurnSettings } from './rtc/turn-credentials.js';
+import { ttsModelFromEnv } from './stage/mc-voice.js';
+import { textModelFromEnv } from './stage/text-model.js';
 
 export interface IceServerConfig {
   urls: string | string[];
@@ -53,7 +57,7 @@ export interface RelayConfig {
   firestoreDataDir: string;
 }
 
-export const DEFAULT_LIVE_MODEL = 'gemini-2.5-flash-native-audio-preview-09-2025';
+export { DEFAULT_LIVE_MODEL } from './live/models.js';
 export const DEFAULT_SYSTEM_INSTRUCTION =
   'You are an improv scene partner. Accept every offer ("yes, and"), answer in one or two short spoken sentences, ' +
   'stay in character, and add one new detail each turn.';
@@ -163,6 +167,20 @@ export function loadConfig(env: Env = process.env): RelayConfig {
 /** Which upstream a session gets: real Gemini with a key, else the emulator. */
 export function upstreamKind(config: Pick<RelayConfig, 'geminiApiKey'>): 'gemini' | 'emulator' {
   return config.geminiApiKey ? 'gemini' : 'emulator';
+}
+
+/** Every model this relay will call, with the variable that sets it and the method it calls (startup check). */
+export function configuredModels(
+  config: Pick<RelayConfig, 'geminiLiveModel'>,
+  env: Env = process.env,
+): ConfiguredModel[] {
+  const models: ConfiguredModel[] = [
+    { name: config.geminiLiveModel, envVar: LIVE_MODEL.envVar, method: LIVE_MODEL.method },
+  ];
+  const tts = ttsModelFromEnv(env);
+  if (tts) models.push({ name: tts, envVar: TTS_MODEL.envVar, method: TTS_MODEL.method });
+  models.push({ name: textModelFromEnv(env), envVar: TEXT_MODEL.envVar, method: TEXT_MODEL.method });
+  return models;
 }
 
 /**

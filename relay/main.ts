@@ -1,8 +1,10 @@
 // The relay process: `node --import tsx relay/main.ts`. Reads the environment, starts the Live emulator when
 // there is no GEMINI_API_KEY (and no LIVE_EMULATOR_URL) and the Firestore emulator when there is no
 // GOOGLE_CLOUD_PROJECT (and no FIRESTORE_EMULATOR_HOST), serves until SIGTERM/SIGINT, then drains and saves.
-import { loadConfig, productionProblems } from './config.js';
+import { configuredModels, loadConfig, productionProblems } from './config.js';
 import { type EmulatorProcess, spawnEmulator } from './live/emulator-process.js';
+import { createGenAi } from './live/genai-client.js';
+import { checkModels } from './live/model-check.js';
 import { createLogger } from './log.js';
 import { bothObservers, createTurnLogObserver } from './metrics/turn-log-event.js';
 import { startRelay } from './server.js';
@@ -20,6 +22,11 @@ async function main(): Promise<void> {
   const problems = productionProblems(config, process.env);
   if (problems.length > 0) {
     throw new Error(`refusing to start in production: ${problems.join('; ')}`);
+  }
+  // Against Google: every configured model must exist and support what we call on it (docs/models.md).
+  if (config.geminiApiKey) {
+    const modelProblems = await checkModels(createGenAi({ apiKey: config.geminiApiKey }), configuredModels(config));
+    if (modelProblems.length > 0) throw new Error(`refusing to start: ${modelProblems.join('; ')}`);
   }
   let emulator: EmulatorProcess | null = null;
   let persistence: Persistence | null = null;

@@ -2,6 +2,8 @@
 // resumption and injected faults. A failure here closes this connection only.
 import { UPLINK_SAMPLE_RATE_HZ } from '../../shared/constants.js';
 import type { Conversation, ConversationStore } from './conversations.js';
+import { planHabits } from './habits.js';
+import { clientContentRefusal, setupRefusal } from './model-rules.js';
 import { applyOverrides, type ConnectionOptions, semicolonPairs } from './options.js';
 import {
   type ClientContentMessage,
@@ -10,7 +12,7 @@ import {
   type RealtimeInputMessage,
   type SetupMessage,
 } from './protocol.js';
-import { ReplyStream, type ServerMessage } from './reply.js';
+import { ReplyStream, type ServerMessage, transcriptPieces } from './reply.js';
 import { pickImprovLine } from './script.js';
 import type { SpeechSynthesizer } from './tts.js';
 import { audioTokensFor, type SlidingWindowConfig, textTokensFor, usageForTurn } from './usage.js';
@@ -34,7 +36,11 @@ export interface RecordedSetup {
 export interface RecordedClientContent {
   /** The text parts of all turns, joined. */
   text: string;
+  /** Each turn's role, in order. */
+  roles: string[];
   turnComplete: boolean;
+  /** The connection owed the player a reply that had not begun: this content held it back (the partner waits). */
+  heldReply: boolean;
 }
 
 /** The socket surface a connection needs (ws.WebSocket satisfies it). */
@@ -108,6 +114,11 @@ export class LiveConnection {
       this.fail(CloseCode.invalidPayload, 'setup may be sent only once per connection.');
       return;
     }
+    const refusal = setupRefusal(setup);
+    if (refusal) {
+      this.fail(refusal.code, refusal.reason);
+      return;
+    }
     this.options = applyOverrides(this.options, semicolonPairs(setup.model));
     const handle = setup.sessionResumption?.handle;
     if (handle) {
@@ -169,6 +180,11 @@ export class LiveConnection {
   }
 
   private onClientContent(content: ClientContentMessage): void {
+    const refusal = clientContentRefusal(content);
+    if (refusal) {
+      this.fail(refusal.code, refusal.reason);
+      return;
+    }
     const texts: string[] = [];
     for (const turn of content.turns ?? []) {
       for (const part of turn.parts ?? []) {
@@ -177,11 +193,22 @@ export class LiveConnection {
         texts.push(part.text);
       }
     }
-    this.context.onClientContent?.({ text: texts.join('\n'), turnComplete: content.turnComplete === true });
-    // turnComplete:false is context only (a stage direction); the reply waits for more input.
+    // 3.8 Live: turnComplete:true interrupts any reply in progress, unconditionally, and is answered; content
+    // without it makes the server wait for more before answering, so a reply owed but not yet begun is held
+    // back until the next activity or turnComplete (a direction sent there delays the partner).
+    const holds = !content.turnComplete && this.reply !== undefined && !this.reply.started;
+    this.context.onClientContent?.({
+      text: texts.join('\n'),
+      roles: (content.turns ?? []).map((turn) => turn.role ?? ''),
+      turnComplete: content.turnComplete === true,
+      heldReply: holds,
+    });
     if (content.turnComplete) {
       if (this.reply) this.interruptReply();
       this.startReply(0);
+    } else if (holds) {
+      this.reply?.hold();
+      this.reply = undefined;
     }
   }
 
@@ -193,15 +220,21 @@ export class LiveConnection {
     conversation.context.add({ audioTokens: audioTokensFor(inputAudioMs), textTokens: this.pendingTextTokens });
     this.pendingTextTokens = 0;
     const prompt = conversation.context.totals();
+    const inputTranscript =
+      setup.inputAudioTranscription && inputAudioMs > 0
+        ? `(player speech, ${(inputAudioMs / 1000).toFixed(1)} s)`
+        : undefined;
+    const habits =
+      this.options.habits === 'real'
+        ? planHabits(this.options.habitsSeed, turnIndex, inputTranscript, transcriptPieces(line).length)
+        : undefined;
     const reply = new ReplyStream(
       {
         line,
         speech: this.context.synthesizer.speak(line, setup.voiceName, 'urgent'),
-        inputTranscript:
-          setup.inputAudioTranscription && inputAudioMs > 0
-            ? `(player speech, ${(inputAudioMs / 1000).toFixed(1)} s)`
-            : undefined,
+        inputTranscript,
         sendOutputTranscription: setup.outputAudioTranscription,
+        habits,
         thinkMs: this.options.thinkMs,
         firstByteDelayMs: this.options.firstByteDelayMs,
         realtime: this.options.realtime,
@@ -216,12 +249,22 @@ export class LiveConnection {
       .then(
         (outcome) => {
           if (this.reply === reply) this.reply = undefined;
-          if (this.closed) return;
+          // Held back before it began: no turn happened (its input stays in the context).
+          if (this.closed || reply.held) return;
           const response = { audioTokens: audioTokensFor(outcome.sentAudioMs), textTokens: 0 };
           conversation.context.add(response);
           // An interrupted turn still ends with turnComplete (Live: interrupted, then turn_complete).
           this.send({ serverContent: { turnComplete: true } });
           this.send({ usageMetadata: usageForTurn(prompt, response) });
+          // Real habits: the transcript's tail arrives after turnComplete.
+          for (const piece of outcome.tail) {
+            this.timers.push(
+              setTimeout(
+                () => this.send({ serverContent: { outputTranscription: { text: piece.text } } }),
+                piece.delayMs,
+              ),
+            );
+          }
           conversation.context.compress(setup.contextWindowCompression);
           this.sendResumptionUpdate();
         },

@@ -8,7 +8,10 @@ import { type LiveEmulatorOptions, startLiveEmulator } from './server.js';
 
 const USAGE = `usage: main.ts [--host 127.0.0.1] [--port 0] [--think-ms 300] [--seed 1] [--realtime true|false]
   [--go-away-after-ms N] [--go-away-time-left-ms N] [--drop-after-ms N] [--refuse-resumption]
-  [--first-byte-delay-ms N] [--warm-voices Puck,Kore] [--quiet] [--exit-with-stdin]`;
+  [--first-byte-delay-ms N] [--warm-voices Puck,Kore] [--habits tidy|real] [--habits-seed N] [--quiet]
+  [--exit-with-stdin]
+Environment: LIVE_EMULATOR_HABITS=real and LIVE_EMULATOR_HABITS_SEED=N stand in for --habits / --habits-seed
+(so a relay that spawns its emulator passes them on).`;
 
 function optionalNumber(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -16,6 +19,12 @@ function optionalNumber(flag: string, value: string | undefined): number | undef
   if (!Number.isFinite(number) || number < 0)
     throw new Error(`--${flag} must be a non-negative number, got "${value}"`);
   return number;
+}
+
+function parseHabits(value: string | undefined): 'tidy' | 'real' | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'tidy' || value === 'real') return value;
+  throw new Error(`--habits (LIVE_EMULATOR_HABITS) must be tidy or real, got "${value}"`);
 }
 
 function parseOptions(argv: string[]): LiveEmulatorOptions & { quiet: boolean; exitWithStdin: boolean } {
@@ -33,6 +42,8 @@ function parseOptions(argv: string[]): LiveEmulatorOptions & { quiet: boolean; e
       'refuse-resumption': { type: 'boolean' },
       'first-byte-delay-ms': { type: 'string' },
       'warm-voices': { type: 'string' },
+      habits: { type: 'string' },
+      'habits-seed': { type: 'string' },
       quiet: { type: 'boolean' },
       'exit-with-stdin': { type: 'boolean' },
     },
@@ -49,6 +60,8 @@ function parseOptions(argv: string[]): LiveEmulatorOptions & { quiet: boolean; e
     refuseResumption: values['refuse-resumption'],
     firstByteDelayMs: optionalNumber('first-byte-delay-ms', values['first-byte-delay-ms']),
     warmVoices: values['warm-voices']?.split(',').filter(Boolean),
+    habits: parseHabits(values.habits ?? process.env.LIVE_EMULATOR_HABITS),
+    habitsSeed: optionalNumber('habits-seed', values['habits-seed'] ?? process.env.LIVE_EMULATOR_HABITS_SEED),
     quiet: values.quiet ?? false,
     exitWithStdin: values['exit-with-stdin'] ?? false,
   };

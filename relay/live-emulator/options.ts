@@ -7,6 +7,8 @@
 //  2. the model name, e.g. `ai.live.connect({ model: 'gemini-live-emulator;dropAfterMs=800;thinkMs=0' })`.
 //     (The SDK forbids `?` and `&` in model names, hence `;`.)
 
+import type { TranscriptHabits } from './habits.js';
+
 export interface LiveEmulatorOptions {
   host?: string;
   /** 0 = ephemeral. */
@@ -27,6 +29,13 @@ export interface LiveEmulatorOptions {
   refuseResumption?: boolean;
   /** Extra delay before the first audio chunk of every reply (a slow first byte). */
   firstByteDelayMs?: number;
+  /**
+   * 'real': transcripts timed as the real service is reported to (habits.ts): input in pieces after the reply's
+   * first audio and never `finished`, output lagging the audio with its tail after turnComplete. Default 'tidy'.
+   */
+  habits?: TranscriptHabits;
+  /** Seed of the real habits' timing. Default: `seed`. */
+  habitsSeed?: number;
   /** Pre-synthesize the scripted lines for these voices at startup. Default: the default voice. */
   warmVoices?: readonly string[];
   /** Log lines (stderr in the CLI). Default: silent. */
@@ -43,6 +52,8 @@ export interface ConnectionOptions {
   dropAfterMs: number | undefined;
   refuseResumption: boolean;
   firstByteDelayMs: number;
+  habits: TranscriptHabits;
+  habitsSeed: number;
 }
 
 export const DEFAULT_THINK_MS = 300;
@@ -58,6 +69,8 @@ export function connectionDefaults(options: LiveEmulatorOptions): ConnectionOpti
     dropAfterMs: options.dropAfterMs,
     refuseResumption: options.refuseResumption ?? false,
     firstByteDelayMs: options.firstByteDelayMs ?? 0,
+    habits: options.habits ?? 'tidy',
+    habitsSeed: options.habitsSeed ?? options.seed ?? 1,
   };
 }
 
@@ -68,6 +81,7 @@ const NUMERIC_KEYS = [
   'goAwayTimeLeftMs',
   'dropAfterMs',
   'firstByteDelayMs',
+  'habitsSeed',
 ] as const;
 const BOOLEAN_KEYS = ['realtime', 'refuseResumption'] as const;
 
@@ -78,6 +92,8 @@ export function applyOverrides(base: ConnectionOptions, pairs: Iterable<[string,
     if ((NUMERIC_KEYS as readonly string[]).includes(key)) {
       const number = Number(value);
       if (Number.isFinite(number) && number >= 0) result[key as (typeof NUMERIC_KEYS)[number]] = number;
+    } else if (key === 'habits') {
+      if (value === 'tidy' || value === 'real') result.habits = value;
     } else if ((BOOLEAN_KEYS as readonly string[]).includes(key)) {
       if (value === 'true' || value === '1') result[key as (typeof BOOLEAN_KEYS)[number]] = true;
       if (value === 'false' || value === '0') result[key as (typeof BOOLEAN_KEYS)[number]] = false;

@@ -92,7 +92,7 @@ describe('live emulator pacing and barge-in', () => {
     // Billed only for the audio actually sent before the cut.
     const sentChunks = messages.slice(0, interruptedAt).filter(hasAudio).length;
     const audioOut = usage.usageMetadata?.responseTokensDetails?.find((detail) => detail.modality === 'AUDIO');
-    expect(audioOut?.tokenCount).toBe(Math.ceil(((sentChunks * REPLY_CHUNK_MS) / 1000) * 25));
+    expect(audioOut?.tokenCount).toBe(Math.ceil(((sentChunks * REPLY_CHUNK_MS) / 1000) * 32));
     expect(sentChunks).toBeLessThan(20);
 
     // The barge-in's own turn is answered normally.

@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LiveServerMessage } from '@google/genai';
 import { DOWNLINK_SAMPLE_RATE_HZ } from '../../shared/constants.js';
+import type { HabitPlan } from './habits.js';
 import type { SpeechPcm } from './tts.js';
 
 export const REPLY_CHUNK_MS = 40;
@@ -22,12 +23,16 @@ export interface ReplyPlan {
   thinkMs: number;
   firstByteDelayMs: number;
   realtime: boolean;
+  /** Real-habits timing of the transcripts (habits.ts); undefined = tidy. */
+  habits?: HabitPlan;
 }
 
 export interface ReplyOutcome {
   /** Audio actually sent; less than the line's duration when interrupted. */
   sentAudioMs: number;
   interrupted: boolean;
+  /** Output transcription held back for after turnComplete (real habits), with the delay of each piece. */
+  tail: { text: string; delayMs: number }[];
 }
 
 /** Splits text into pieces whose concatenation is the text: "Yes," " and" " the" … like Live's. */
@@ -38,19 +43,43 @@ export function transcriptPieces(text: string): string[] {
 export class ReplyStream {
   private readonly abort = new AbortController();
   private sentAudioMs = 0;
+  private sentAny = false;
+  private heldBack = false;
+  private readonly send: (message: ServerMessage) => void;
 
   constructor(
     private readonly plan: ReplyPlan,
-    private readonly send: (message: ServerMessage) => void,
-  ) {}
+    send: (message: ServerMessage) => void,
+  ) {
+    this.send = (message) => {
+      this.sentAny = true;
+      send(message);
+    };
+  }
+
+  /** True once the reply has sent anything (the player may be hearing it). */
+  get started(): boolean {
+    return this.sentAny;
+  }
+
+  /** Withdrawn before it began (the client sent content without turnComplete): it never happened. */
+  get held(): boolean {
+    return this.heldBack;
+  }
+
+  /** The service waits for more client messages before answering: this reply is withdrawn unsent. */
+  hold(): void {
+    this.heldBack = true;
+    this.abort.abort();
+  }
 
   /** Resolves when the turn is complete or was cancelled; never rejects on cancellation. */
   async run(): Promise<ReplyOutcome> {
     try {
-      await this.stream();
-      return { sentAudioMs: this.sentAudioMs, interrupted: false };
+      const tail = await this.stream();
+      return { sentAudioMs: this.sentAudioMs, interrupted: false, tail };
     } catch (error) {
-      if (this.abort.signal.aborted) return { sentAudioMs: this.sentAudioMs, interrupted: true };
+      if (this.abort.signal.aborted) return { sentAudioMs: this.sentAudioMs, interrupted: true, tail: [] };
       throw error;
     }
   }
@@ -63,11 +92,12 @@ export class ReplyStream {
     return this.abort.signal.aborted;
   }
 
-  private async stream(): Promise<void> {
+  private async stream(): Promise<ReplyOutcome['tail']> {
     const { signal } = this.abort;
     const { plan } = this;
+    const habits = plan.habits;
     if (plan.thinkMs > 0) await sleep(plan.thinkMs, undefined, { signal });
-    if (plan.inputTranscript !== undefined) {
+    if (plan.inputTranscript !== undefined && !habits) {
       this.send({ serverContent: { inputTranscription: { text: plan.inputTranscript, finished: true } } });
     }
     const pcm = await abortable(plan.speech, signal);
@@ -76,6 +106,15 @@ export class ReplyStream {
     const chunkCount = Math.ceil(pcm.length / REPLY_CHUNK_BYTES);
     const pieces = plan.sendOutputTranscription ? transcriptPieces(plan.line) : [];
     let piecesSent = 0;
+    // Real habits: the last pieces wait for after turnComplete, the rest lag the audio; input comes in pieces.
+    const spokenPieces = pieces.length - (habits?.tailPieces ?? 0);
+    const inputPieces = habits?.inputPieces ?? [];
+    let inputSent = 0;
+    const sendInput = (upTo: number): void => {
+      for (; inputSent < Math.min(upTo, inputPieces.length); inputSent++) {
+        this.send({ serverContent: { inputTranscription: { text: inputPieces[inputSent]! } } });
+      }
+    };
     const startMs = performance.now();
     for (let index = 0; index < chunkCount; index++) {
       // Each chunk is due at start + index·40 ms, so scheduling jitter never accumulates.
@@ -92,12 +131,18 @@ export class ReplyStream {
         },
       });
       this.sentAudioMs += (chunk.length / BYTES_PER_SAMPLE / DOWNLINK_SAMPLE_RATE_HZ) * 1000;
+      if (habits) sendInput(Math.floor((index + 1 - habits.inputAfterChunks) / habits.inputGapChunks) + 1);
       // Words are spread evenly over the audio, each sent no earlier than the chunk it starts in.
-      const piecesDue = Math.ceil((pieces.length * (index + 1)) / chunkCount);
+      const spokenChunks = Math.max(0, index + 1 - (habits?.outputLagChunks ?? 0));
+      const piecesDue = Math.min(spokenPieces, Math.ceil((pieces.length * spokenChunks) / chunkCount));
       if (piecesDue > piecesSent) {
         this.send({ serverContent: { outputTranscription: { text: pieces.slice(piecesSent, piecesDue).join('') } } });
         piecesSent = piecesDue;
       }
+    }
+    sendInput(inputPieces.length);
+    if (spokenPieces > piecesSent) {
+      this.send({ serverContent: { outputTranscription: { text: pieces.slice(piecesSent, spokenPieces).join('') } } });
     }
     this.send({ serverContent: { generationComplete: true } });
     // Live holds turnComplete until the audio it sent has had time to play out.
@@ -105,6 +150,7 @@ export class ReplyStream {
     if (plan.realtime && playedOutMs > performance.now())
       await sleep(playedOutMs - performance.now(), undefined, { signal });
     signal.throwIfAborted();
+    return pieces.slice(spokenPieces).map((text, index) => ({ text, delayMs: habits?.tailDelaysMs[index] ?? 0 }));
   }
 }
 

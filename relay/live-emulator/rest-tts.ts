@@ -4,12 +4,11 @@
 // same text and voice give the same samples.
 import { DOWNLINK_SAMPLE_RATE_HZ } from '../../shared/constants.js';
 import { type SpeechSynthesizer, SpeechSynthesizer as Synthesizer } from './tts.js';
-import { textTokensFor } from './usage.js';
+import { AUDIO_TOKENS_PER_SECOND, textTokensFor } from './usage.js';
 import { DEFAULT_VOICE_NAME } from './voices.js';
 
 export const TTS_MIME_TYPE = `audio/L16;codec=pcm;rate=${DOWNLINK_SAMPLE_RATE_HZ}`;
 /** Gemini bills TTS output at 25 audio tokens per second. */
-const AUDIO_TOKENS_PER_SECOND = 25;
 /** Longer than any MC line; a bigger request is refused like the real model's input limit would. */
 const MAX_TTS_TEXT_CHARS = 4_000;
 

@@ -151,9 +151,9 @@ describe('live emulator REST', () => {
     const inline = charon.candidates[0]!.content.parts[0]!.inlineData;
     expect(inline.mimeType).toBe('audio/L16;codec=pcm;rate=24000');
     const pcm = Buffer.from(inline.data, 'base64');
-    // About a second of speech, billed as audio tokens at 25 a second.
+    // About a second of speech, billed as audio tokens at the documented 32 a second.
     expect(pcm.byteLength / 2 / 24_000).toBeGreaterThan(0.4);
-    expect(charon.usageMetadata.candidatesTokenCount).toBe(Math.ceil((pcm.byteLength / 2 / 24_000) * 25));
+    expect(charon.usageMetadata.candidatesTokenCount).toBe(Math.ceil((pcm.byteLength / 2 / 24_000) * 32));
     expect(charon.usageMetadata.candidatesTokensDetails[0]!.modality).toBe('AUDIO');
     expect((await speak('Charon')).candidates[0]!.content.parts[0]!.inlineData.data).toBe(inline.data);
     // Another Live voice is another espeak variant; a non-TTS model name asking for AUDIO is TTS too.

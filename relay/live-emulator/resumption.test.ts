@@ -44,7 +44,7 @@ describe('live emulator resumption and faults', () => {
     const usage = await resumed.waitFor((message) => message.usageMetadata !== undefined);
     // The resumed session continues the script and bills the context it carried over.
     expect(transcriptOfTurn(resumed.messages)).toBe(pickImprovLine(SEED, 1));
-    expect(usage.usageMetadata!.promptTokenCount).toBe(firstUsage.totalTokenCount! + 25);
+    expect(usage.usageMetadata!.promptTokenCount).toBe(firstUsage.totalTokenCount! + 32);
     resumed.session.close();
   });
 

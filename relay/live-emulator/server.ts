@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { LiveConnection, type RecordedClientContent, type RecordedSetup } from './connection.js';
 import { ConversationStore } from './conversations.js';
+import { handleGetModel } from './models.js';
 import { applyOverrides, connectionDefaults, type LiveEmulatorOptions, urlPairs } from './options.js';
 import { handleRest } from './rest.js';
 import { IMPROV_LINES } from './script.js';
@@ -52,7 +53,10 @@ export async function startLiveEmulator(options: LiveEmulatorOptions = {}): Prom
   });
 
   // REST text calls (generateContent, for the audience and coach): see rest.ts.
-  const http = createServer((request, response) => handleRest(request, response, log, synthesizer));
+  // `GET models/{name}` (the relay's startup check, models.ts), then generateContent (rest.ts).
+  const http = createServer((request, response) => {
+    if (!handleGetModel(request, response)) handleRest(request, response, log, synthesizer);
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
   const sockets = new Set<WebSocket>();
 

@@ -78,14 +78,14 @@ describe('live emulator turns (real @google/genai SDK)', () => {
     expect(generationComplete).toBeLessThan(turnComplete);
     expect(turnComplete).toBeLessThan(usage);
 
-    // 25 tokens per second of audio each way; the prompt also holds the system instruction as text.
+    // 32 tokens per second of audio each way (the documented rate); the prompt also holds the system instruction as text.
     const metadata = usageMessage.usageMetadata!;
     const audioIn = metadata.promptTokensDetails?.find((detail) => detail.modality === 'AUDIO')?.tokenCount;
     const textIn = metadata.promptTokensDetails?.find((detail) => detail.modality === 'TEXT')?.tokenCount;
     const audioOut = metadata.responseTokensDetails?.find((detail) => detail.modality === 'AUDIO')?.tokenCount;
-    expect(audioIn).toBe(50);
+    expect(audioIn).toBe(64);
     expect(textIn).toBe(Math.ceil('You are an improv scene partner.'.length / 4));
-    expect(audioOut).toBe(Math.ceil((replyMs / 1000) * 25));
+    expect(audioOut).toBe(Math.ceil((replyMs / 1000) * 32));
     expect(metadata.promptTokenCount).toBe(audioIn! + textIn!);
     expect(metadata.responseTokenCount).toBe(audioOut);
     expect(metadata.totalTokenCount).toBe(metadata.promptTokenCount! + metadata.responseTokenCount!);
@@ -97,7 +97,7 @@ describe('live emulator turns (real @google/genai SDK)', () => {
       (message) => message.usageMetadata !== undefined && client.messages.indexOf(message) >= before,
     );
     const secondAudioIn = second.usageMetadata?.promptTokensDetails?.find((d) => d.modality === 'AUDIO')?.tokenCount;
-    expect(secondAudioIn).toBe(50 + audioOut! + 25);
+    expect(secondAudioIn).toBe(64 + audioOut! + 32);
     client.session.close();
   });
 

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { AUDIO_TOKENS_PER_SECOND, audioTokensFor, ConversationContext, textTokensFor, usageForTurn } from './usage.js';
 
 describe('Live-shaped token accounting', () => {
-  it('bills audio at 25 tokens per second, rounding up', () => {
-    expect(AUDIO_TOKENS_PER_SECOND).toBe(25);
-    expect(audioTokensFor(1_000)).toBe(25);
-    expect(audioTokensFor(2_300)).toBe(58);
+  it('bills audio at 32 tokens per second (ai.google.dev/gemini-api/docs/tokens), rounding up', () => {
+    expect(AUDIO_TOKENS_PER_SECOND).toBe(32);
+    expect(audioTokensFor(1_000)).toBe(32);
+    expect(audioTokensFor(2_300)).toBe(74);
     expect(audioTokensFor(0)).toBe(0);
     expect(textTokensFor('abcdefgh')).toBe(2);
   });

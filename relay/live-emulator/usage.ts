@@ -1,8 +1,10 @@
-// Token accounting shaped like Live's: audio costs 25 tokens per second in both directions, and every
-// turn is billed for the whole accumulated context (prompt), not only for what was said in it.
+// Token accounting shaped like Live's: audio costs 32 tokens per second in both directions (the documented rate,
+// relay/live/models.ts), and every turn is billed for the whole accumulated context (prompt), not only for what
+// was said in it.
 import { MediaModality, type ModalityTokenCount, type UsageMetadata } from '@google/genai';
+import { AUDIO_TOKENS_PER_SECOND } from '../live/models.js';
 
-export const AUDIO_TOKENS_PER_SECOND = 25;
+export { AUDIO_TOKENS_PER_SECOND };
 /** Rough text rate for English (Gemini's tokenizer averages about four characters a token). */
 export const TEXT_CHARS_PER_TOKEN = 4;
 

@@ -1,6 +1,6 @@
-import type { LiveServerMessage } from '@google/genai';
+import { type LiveServerMessage, MediaModality } from '@google/genai';
 import { describe, expect, it } from 'vitest';
-import { dispatchServerMessage, parseDurationMs } from './server-message.js';
+import { dispatchServerMessage, parseDurationMs, toUpstreamUsage } from './server-message.js';
 import type { UpstreamEvents } from './upstream.js';
 
 function recorder() {
@@ -69,11 +69,41 @@ describe('dispatchServerMessage', () => {
       ['interrupted', null],
       [
         'usage',
-        { inputAudioTokens: 20, outputAudioTokens: 6, inputTextTokens: 4, outputTextTokens: 0, totalTokens: 30 },
+        {
+          inputAudioTokens: 20,
+          outputAudioTokens: 6,
+          inputTextTokens: 4,
+          outputTextTokens: 0,
+          thinkingTokens: 0,
+          totalTokens: 30,
+        },
       ],
       ['handle', 'h1'],
       ['goAway', 1500],
     ]);
+  });
+
+  it('counts thinking tokens as output text (billed so), beside the modality details', () => {
+    // The shape gemini-3.8-live reports (discuss.ai.google.dev/t/188765): thoughtsTokenCount outside the details.
+    const usage = toUpstreamUsage({
+      promptTokenCount: 522,
+      responseTokenCount: 42,
+      totalTokenCount: 564,
+      promptTokensDetails: [
+        { modality: MediaModality.TEXT, tokenCount: 332 },
+        { modality: MediaModality.AUDIO, tokenCount: 165 },
+      ],
+      responseTokensDetails: [{ modality: MediaModality.AUDIO, tokenCount: 42 }],
+      thoughtsTokenCount: 136,
+    });
+    expect(usage).toEqual({
+      inputAudioTokens: 165,
+      outputAudioTokens: 42,
+      inputTextTokens: 332,
+      outputTextTokens: 136,
+      thinkingTokens: 136,
+      totalTokens: 564,
+    });
   });
 
   it('parses protobuf durations', () => {

@@ -17,11 +17,15 @@ function tokens(details: ModalityTokenCount[] | undefined, modality: string): nu
 }
 
 export function toUpstreamUsage(usage: UsageMetadata): UpstreamUsage {
+  // Thinking is reported beside the modality details (thoughtsTokenCount, not in responseTokensDetails) and
+  // billed as output text, so it is counted there; totalTokenCount already includes it.
+  const thinkingTokens = usage.thoughtsTokenCount ?? 0;
   return {
     inputAudioTokens: tokens(usage.promptTokensDetails, 'AUDIO'),
     outputAudioTokens: tokens(usage.responseTokensDetails, 'AUDIO'),
     inputTextTokens: tokens(usage.promptTokensDetails, 'TEXT'),
-    outputTextTokens: tokens(usage.responseTokensDetails, 'TEXT'),
+    outputTextTokens: tokens(usage.responseTokensDetails, 'TEXT') + thinkingTokens,
+    thinkingTokens,
     totalTokens: usage.totalTokenCount ?? 0,
   };
 }

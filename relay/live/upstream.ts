@@ -5,7 +5,10 @@ export interface UpstreamUsage {
   inputAudioTokens: number;
   outputAudioTokens: number;
   inputTextTokens: number;
+  /** Text out, thinking included: Google bills thinking as output text. */
   outputTextTokens: number;
+  /** Of which thinking (usageMetadata.thoughtsTokenCount); 0 for models that do not think. */
+  thinkingTokens?: number;
   totalTokens: number;
 }
 

@@ -89,11 +89,8 @@ export class Session {
       scene: deps.stage ?? new StageScene({ gameId: deps.game }),
       services: deps.stageServices,
       send: (message) => this.send(message),
-      sendUpstream: (turns) => {
-        const upstream = this.link.current;
-        upstream?.sendClientContent(turns, false);
-        return upstream !== null;
-      },
+      // At the next turn boundary: never cuts the partner nor holds back the reply owed (docs/models.md).
+      sendUpstream: (turns) => this.link.sendDirection(turns),
       onPhase: (phase) => this.notify((o) => o.onScenePhase?.(this.id, phase)),
       logger: this.log,
       downlink: this.downlink,
@@ -182,7 +179,9 @@ export class Session {
       this.end(reason);
       return;
     }
-    this.beginDraining();
+    // The last reply's transcript tail is part of the scene (bounded by TRANSCRIPT_TAIL_WAIT_MS, turn-log.ts).
+    if (this.turns.tailPending) await this.turns.tailSettled();
+    if (!this.beginDraining()) return;
     const report = await this.stage.finish();
     this.notify((o) => o.onCoachReport?.(this.id, report));
     this.send({ type: 'coach.report', report });
@@ -353,6 +352,10 @@ export class Session {
         if (!this.halfTurnPending) this.turns.playerText(text);
       },
       onOutputTranscript: (text) => {
+        // The tail of a reply already completed (Live may send it after turnComplete) stays that reply's.
+        if (this.turns.partnerTail(text)) return;
+        // Words of no reply asked for and none playing: a tail later than the tail wait, never a turn of its own.
+        if (!this.link.awaitingReply && this.downlink.currentTurn?.speaker !== 'partner') return;
         const turn = this.state === 'live' ? this.downlink.ensureTurn() : null;
         if (turn) this.turns.partnerText(turn.turnId, text);
       },
@@ -360,8 +363,10 @@ export class Session {
         const turn = this.downlink.finishTurn();
         if (turn) this.send({ type: 'partner.end', turnId: turn.turnId, interrupted: false });
         this.halfTurnPending = false;
-        this.turns.finalizeAll(false);
-        if (this.sceneOver && this.state === 'live') void this.finishScene(SCENE_COMPLETE_REASON);
+        // Final once its transcript's tail is in (turn-log.ts); the last reply's tail too, before the scene closes.
+        this.turns.replyCompleted(() => {
+          if (this.sceneOver && this.state === 'live') void this.finishScene(SCENE_COMPLETE_REASON);
+        });
       },
       onInterrupted: () => {
         this.halfTurnPending = false;

@@ -23,7 +23,16 @@ interface PartnerRecord extends OpenTurn {
   turn: PartnerTurn;
   /** The player turn this partner turn answers, for response latency. */
   answering: PlayerTurn | null;
+  /** The upstream completed it (turnComplete): only its transcript's tail may still come. */
+  completed: boolean;
 }
+
+/**
+ * Live's output transcription can end after turnComplete (reported of the real service; no `finished` flag marks the
+ * end), so a completed reply keeps taking its tail this long before it is stored and shown as final, unless the
+ * player's next line ends first (from then on the model's words are the next reply's).
+ */
+export const TRANSCRIPT_TAIL_WAIT_MS = 600;
 
 export interface TurnHooks {
   /** A finished line of the scene (a cancelled half-turn is not one), for the coach's transcript. */
@@ -55,6 +64,9 @@ export class TurnLog {
   /** The MC line being said (or waiting for its voice); stored when it ends, or before any turn after it. */
   private mc: McRecord | null = null;
   private mcLines = 0;
+  private tailTimer: NodeJS.Timeout | null = null;
+  private onSettled: (() => void) | null = null;
+  private readonly settledWaiters: Array<() => void> = [];
   count = 0;
 
   constructor(
@@ -71,6 +83,7 @@ export class TurnLog {
   }
 
   playerStarted(utteranceId: number): void {
+    // The line a completed reply answered is final; the reply itself may still take its tail until this one ends.
     if (this.player) this.finalizePlayer();
     this.player = {
       turnId: utteranceId,
@@ -92,6 +105,8 @@ export class TurnLog {
 
   playerEnded(utteranceId: number): void {
     if (this.player?.turnId !== utteranceId) return;
+    // The next reply is asked for: what the model says from here is not the last one's tail.
+    this.settle();
     this.player.endedAt = new Date();
     this.player.speechEndedAtMs = performance.now();
   }
@@ -123,6 +138,7 @@ export class TurnLog {
   }
 
   partnerStarted(turn: PartnerTurn): void {
+    this.settle();
     if (this.partner) this.finalizePartner(false);
     // The reply begins: the line it answers is stored now (and updated as its transcript grows), so a relay
     // killed mid-reply loses no line the player said. It keeps its place ahead of the reply.
@@ -137,6 +153,7 @@ export class TurnLog {
       text: '',
       turn,
       answering: this.player,
+      completed: false,
     };
     this.emit((o) =>
       o.onTurnStarted?.({
@@ -152,7 +169,7 @@ export class TurnLog {
     if (this.partner?.turnId !== turnId) return;
     this.partner.text += text;
     // Stored as cut until it completes: that is what it is if this relay dies now.
-    this.checkpoint('partner', this.partner, true);
+    this.checkpoint('partner', this.partner, !this.partner.completed);
     this.send({
       type: 'transcript',
       speaker: 'partner',
@@ -160,6 +177,53 @@ export class TurnLog {
       text: clip(this.partner.text),
       final: false,
     });
+  }
+
+  /**
+   * The upstream completed its turn (turnComplete): the reply's audio is over, but its transcript's tail may still
+   * come (partnerTail). Its lines are final at the first of: TRANSCRIPT_TAIL_WAIT_MS, the player's next line ending,
+   * another reply, the scene ending. `onSettled` runs then (not when the scene ending stores it).
+   */
+  replyCompleted(onSettled?: () => void): void {
+    this.settle();
+    const partner = this.partner;
+    if (!partner) {
+      this.finalizeAll(false);
+      onSettled?.();
+      return;
+    }
+    partner.completed = true;
+    partner.endedAt = new Date();
+    this.checkpoint('partner', partner, false);
+    this.onSettled = onSettled ?? null;
+    this.tailTimer = setTimeout(() => this.settle(), TRANSCRIPT_TAIL_WAIT_MS);
+  }
+
+  /** Output transcription while a completed reply takes its tail: it is that reply's. False when none is. */
+  partnerTail(text: string): boolean {
+    const partner = this.partner;
+    if (!partner?.completed) return false;
+    this.partnerText(partner.turnId, text);
+    return true;
+  }
+
+  /** A completed reply is still taking its transcript's tail. */
+  get tailPending(): boolean {
+    return this.tailTimer !== null;
+  }
+
+  /** Resolves once no completed reply is waiting for its tail (at once when none is): before the scene closes. */
+  tailSettled(): Promise<void> {
+    if (!this.tailTimer) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
+  }
+
+  /** A completed reply (and the line it answered) becomes final now. */
+  private settle(): void {
+    if (!this.tailTimer) return;
+    const onSettled = this.onSettled;
+    this.finalizeAll(false);
+    onSettled?.();
   }
 
   partnerInterrupted(turn: PartnerTurn): void {
@@ -174,13 +238,18 @@ export class TurnLog {
    * or no turn at all without words (never an empty turn).
    */
   finalizeAll(interrupted: boolean, sceneEnding = false): void {
+    if (this.tailTimer) clearTimeout(this.tailTimer);
+    this.tailTimer = null;
+    this.onSettled = null;
+    for (const resolve of this.settledWaiters.splice(0)) resolve();
     if (sceneEnding) this.finalizeMc(this.mc?.turn !== null && this.mc?.turn !== undefined);
     // A player still speaking keeps their turn open (their transcript may still grow), unless the scene is ending.
     const player = this.player?.endedAt || sceneEnding ? this.player : null;
     const playerEnd = sceneEnding ? (player?.endedAt ? 'sceneEnded' : 'cut') : 'done';
     // Turns end (and get their seq) in the order they started: the player's line, then the reply to it.
     if (player && (!this.partner || player.startedAt <= this.partner.startedAt)) this.finalizePlayer(playerEnd);
-    if (this.partner) this.finalizePartner(interrupted || sceneEnding);
+    // A completed reply is whole whatever ends it now (only a late tail could still have come).
+    if (this.partner) this.finalizePartner(!this.partner.completed && (interrupted || sceneEnding));
     if (player && this.player === player) this.finalizePlayer(playerEnd);
   }
 

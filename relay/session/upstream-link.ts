@@ -4,6 +4,7 @@
 import { AppError, type ErrorCode } from '../../shared/errors.js';
 import type { Upstream, UpstreamEvents, UpstreamFactory, UpstreamOptions, UpstreamTextTurn } from '../live/upstream.js';
 import type { Logger } from '../log.js';
+import { ClientContentGate } from './client-content-gate.js';
 
 export type UpstreamLinkState = 'connecting' | 'ready' | 'resuming' | 'failed' | 'closed';
 
@@ -42,6 +43,10 @@ export class UpstreamLink {
   /** Upstreams opened without a handle (refused) and given the scene so far instead. */
   freshStarts = 0;
   private upstream: Upstream | null = null;
+  /** What PlayerUplink sends on: the upstream, with its activity reported to the content gate. */
+  private facade: Upstream | null = null;
+  /** Stage directions go out at turn boundaries only (gemini-3.8-live's rules, client-content-gate.ts). */
+  private readonly content = new ClientContentGate(() => (this.state === 'ready' ? this.upstream : null));
   private handle: string | undefined;
   private generation = 0;
   private goAwayTimer: NodeJS.Timeout | null = null;
@@ -53,24 +58,45 @@ export class UpstreamLink {
 
   /** The upstream to send on, or null while (re)connecting. */
   get current(): Upstream | null {
-    return this.state === 'ready' ? this.upstream : null;
+    return this.state === 'ready' ? this.facade : null;
+  }
+
+  /** The player is owed a reply: the model's output now belongs to a new turn, not a finished one's tail. */
+  get awaitingReply(): boolean {
+    return this.content.awaitingReply;
+  }
+
+  /**
+   * A stage direction (user content, no turnComplete): sent at the next turn boundary, so it never cuts the
+   * partner nor holds back the reply the player is owed. Queued while reconnecting. False once the link is over.
+   */
+  sendDirection(turns: UpstreamTextTurn[]): boolean {
+    if (this.state === 'failed' || this.state === 'closed') return false;
+    this.content.send(turns);
+    return true;
+  }
+
+  private use(upstream: Upstream): void {
+    this.upstream = upstream;
+    this.facade = this.content.wrap(upstream);
   }
 
   /** First connect; throws AppError when Live cannot be reached. */
   async connect(): Promise<void> {
     try {
-      this.upstream = await this.open();
+      this.use(await this.open());
     } catch (error) {
       // A session taken over from the store brings a handle this endpoint may no longer honour.
       if (!this.handle || !this.link.history || this.state === 'closed') throw error;
       this.link.logger.warn('resumption handle refused, opening a fresh upstream with the scene so far', { error });
-      this.upstream = await this.openFresh();
+      this.use(await this.openFresh());
     }
     if (this.state === 'closed') {
-      this.upstream.close();
+      this.upstream?.close();
       return;
     }
     this.state = 'ready';
+    this.content.reset();
   }
 
   /** The session reports a turn boundary; a pending goAway resume can run now. */
@@ -84,6 +110,7 @@ export class UpstreamLink {
     this.generation++;
     this.upstream?.close();
     this.upstream = null;
+    this.facade = null;
   }
 
   /** A new Live session (no handle) told the scene so far. */
@@ -91,6 +118,8 @@ export class UpstreamLink {
     this.handle = undefined;
     const upstream = await this.open();
     const history = this.link.history?.() ?? [];
+    // A brand-new Live session owes no reply: the history (explicit roles, no turnComplete) waits for the next
+    // activity and cuts nothing.
     if (history.length > 0) upstream.sendClientContent(history, false);
     this.freshStarts++;
     return upstream;
@@ -103,12 +132,21 @@ export class UpstreamLink {
     // Events of a replaced upstream are ignored: only the current generation speaks for the session.
     return this.link.factory(
       {
-        onAudio: (pcm, at) => current() && events.onAudio(pcm, at),
+        onAudio: (pcm, at) => {
+          if (!current()) return;
+          this.content.replyActivity();
+          events.onAudio(pcm, at);
+        },
         onInputTranscript: (text) => current() && events.onInputTranscript(text),
-        onOutputTranscript: (text) => current() && events.onOutputTranscript(text),
+        onOutputTranscript: (text) => {
+          if (!current()) return;
+          this.content.replyActivity();
+          events.onOutputTranscript(text);
+        },
         onTurnComplete: () => {
           if (!current()) return;
           events.onTurnComplete();
+          this.content.turnEnded();
           this.idle();
         },
         onInterrupted: () => current() && events.onInterrupted(),
@@ -166,8 +204,9 @@ export class UpstreamLink {
           return;
         }
         old?.close();
-        this.upstream = next;
+        this.use(next);
         this.state = 'ready';
+        this.content.reset();
         this.resumes++;
         this.link.logger.info('upstream resumed', { reason, attempt });
         this.link.onResumed?.(next);
@@ -189,9 +228,13 @@ export class UpstreamLink {
   }
 }
 
-/** Live closes a setup with 1008 (policy) when its resumption handle is unknown or expired. */
+/**
+ * Live refuses a resumption handle by closing the setup: 1008 (policy: unknown or expired handle) and, as reported
+ * of the real service, 1007 (invalid argument: a malformed or foreign handle). Either way trying it again only adds
+ * backoff: the next attempt goes fresh with the scene so far.
+ */
 export function isHandleRefused(error: unknown): boolean {
-  return /\(code 1008\)|resumption handle/i.test(error instanceof Error ? error.message : String(error));
+  return /\(code 100[78]\)|resumption handle/i.test(error instanceof Error ? error.message : String(error));
 }
 
 export function toAppError(error: unknown): AppError {

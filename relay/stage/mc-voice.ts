@@ -4,8 +4,9 @@
 // MC's line stays a text-only transcript entry.
 import { ApiError, type GoogleGenAI } from '@google/genai';
 import { DOWNLINK_SAMPLE_RATE_HZ } from '../../shared/constants.js';
+import { DEFAULT_TTS_MODEL } from '../live/models.js';
 
-export const DEFAULT_TTS_MODEL = 'gemini-2.5-flash-preview-tts';
+export { DEFAULT_TTS_MODEL } from '../live/models.js';
 /** The intro is synthesized while the upstream connects; past this the scene starts with the MC's text alone. */
 export const DEFAULT_MC_VOICE_TIMEOUT_MS = 8_000;
 /** Gemini TTS answers PCM16 24 kHz mono; a rate the mimeType does not name is taken as this. */

@@ -2,8 +2,9 @@
 // timed-out, empty or unparsable reply comes back as { ok: false, reason } so callers can fall back.
 import { ApiError, type GoogleGenAI, type Schema } from '@google/genai';
 import type { z } from 'zod';
+import { DEFAULT_TEXT_MODEL } from '../live/models.js';
 
-export const DEFAULT_TEXT_MODEL = 'gemini-2.5-flash';
+export { DEFAULT_TEXT_MODEL } from '../live/models.js';
 
 /** GEMINI_TEXT_MODEL, or the default. */
 export function textModelFromEnv(env: Record<string, string | undefined> = process.env): string {

@@ -135,10 +135,12 @@ describe('the improv stage in a session', () => {
       const directionsBefore = harness.emulator.clientContents.length;
       await exchange(client, 1);
       await expect.poll(() => all(client, 'scene.state').at(-1)).toMatchObject({ phase: 'fallible', playerTurns: 1 });
-      // The stage direction went to the same upstream as context (no reconnect, no forced reply).
+      // The stage direction went to the same upstream as context (no reconnect, no forced reply), as user content
+      // at the turn boundary: after the reply the player was owed, which it never held back (gemini-3.8-live waits
+      // for more input after content without turnComplete; the emulator holds the reply the same way).
       const directions = () => harness.emulator.clientContents.slice(directionsBefore);
-      expect(directions()).toHaveLength(1);
-      expect(directions()[0]).toMatchObject({ turnComplete: false });
+      await expect.poll(() => directions().length).toBe(1);
+      expect(directions()[0]).toMatchObject({ turnComplete: false, roles: ['user'], heldReply: false });
       expect(directions()[0]!.text.startsWith(STAGE_DIRECTION_PREFIX)).toBe(true);
       await client.waitForMessage((m) => m.type === 'audience.reaction' && m.turnSeq === 1, 10_000);
       const introEnd = all(client, 'partner.end').find((m) => m.turnId === mcStart.turnId);
@@ -153,7 +155,8 @@ describe('the improv stage in a session', () => {
 
       await exchange(client, 2);
       await expect.poll(() => all(client, 'scene.state').at(-1)).toMatchObject({ phase: 'closing', playerTurns: 2 });
-      expect(directions()).toHaveLength(2);
+      await expect.poll(() => directions().length).toBe(2);
+      expect(directions()[1]).toMatchObject({ turnComplete: false, roles: ['user'], heldReply: false });
       expect(directions()[1]!.text).toMatch(/About 1 player turn left/);
       await client.waitForMessage((m) => m.type === 'audience.reaction' && m.turnSeq === 2, 10_000);
 
