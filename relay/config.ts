@@ -1,6 +1,7 @@
 // Relay configuration, read once from the environment. `loadConfig` is pure so tests can build one from a literal.
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../shared/errors.js';
+import { limitsFromEnv, type RelayLimits } from './limits/config.js';
 import { DEFAULT_TURN_TTL_S, type TurnSettings } from './rtc/turn-credentials.js';
 
 export interface IceServerConfig {
@@ -51,6 +52,8 @@ export interface RelayConfig {
   firestoreEmulatorHost: string | undefined;
   /** Where the local Firestore emulator keeps its data (survives restarts). */
   firestoreDataDir: string;
+  /** Rate, length, pending and per-identity limits, origins and the metrics token (relay/limits/config.ts). */
+  limits: RelayLimits;
 }
 
 export const DEFAULT_LIVE_MODEL = 'gemini-2.5-flash-native-audio-preview-09-2025';
@@ -147,7 +150,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     relaySecret: nonEmpty(env.RELAY_SECRET) ?? randomBytes(32).toString('hex'),
     resumeTokenTtlMs: int(env, 'RESUME_TOKEN_TTL_MS', 60 * 60 * 1000, 1),
     sessionGraceMs: int(env, 'SESSION_GRACE_MS', 30_000),
-    helloTimeoutMs: int(env, 'HELLO_TIMEOUT_MS', 10_000, 1),
+    helloTimeoutMs: int(env, 'HELLO_TIMEOUT_MS', 5_000, 1),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 5_000),
     audioHighWatermarkBytes: int(env, 'AUDIO_HIGH_WATERMARK_BYTES', 32 * 1024, 1),
     voiceName: nonEmpty(env.GEMINI_VOICE),
@@ -157,6 +160,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     googleCloudProject: nonEmpty(env.GOOGLE_CLOUD_PROJECT),
     firestoreEmulatorHost: nonEmpty(env.FIRESTORE_EMULATOR_HOST),
     firestoreDataDir: nonEmpty(env.FIRESTORE_DATA_DIR) ?? '.data/firestore',
+    limits: limitsFromEnv(env),
   };
 }
 

@@ -13,6 +13,8 @@ import { Router } from './http/router.js';
 import { createRtcOfferHandler } from './http/rtc-offer-route.js';
 import { createStaticHandler } from './http/static-files.js';
 import { attachWebSocketTransport } from './http/websocket-connection.js';
+import { trustedProxyHops } from './limits/client-address.js';
+import { PendingBudget } from './limits/pending-budget.js';
 import { createGeminiUpstreamFactory } from './live/gemini-upstream.js';
 import type { UpstreamFactory, UpstreamOptions } from './live/upstream.js';
 import { createLogger, type Logger } from './log.js';
@@ -50,6 +52,8 @@ export interface StartRelayOptions {
   readinessReasons?: () => string[];
   /** The session store's reads: resumes take over scenes another instance ran; shutdown hands scenes off. */
   takeoverStore?: TakeoverStore;
+  /** Google sign-in is on (AUTH_MODE=google): the CSP lets Google Identity Services in. */
+  googleSignIn?: boolean;
 }
 
 export interface RunningRelay {
@@ -107,7 +111,11 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
     logger,
     observer: options.observer,
     takeoverStore: options.takeoverStore,
+    limits: config.limits,
   });
+  const { limits } = config;
+  const pending = new PendingBudget(limits.maxPending, limits.maxPendingPerIp);
+  const proxyHops = trustedProxyHops();
 
   const router = new Router();
   const health = createHealthRoutes({
@@ -121,6 +129,8 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
         draining: sessions.isDraining,
       }),
     extraReasons: options.readinessReasons,
+    pending: () => ({ count: pending.size, max: pending.capacity }),
+    metricsAccess: { token: limits.metricsToken, debugRoutes: config.debugRoutes },
   });
   router.add('GET', '/healthz', health.healthz);
   router.add('GET', '/readyz', health.readyz);
@@ -145,6 +155,9 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
       maxSessions: config.maxSessions,
       logger,
       authenticator: options.authenticator,
+      pending,
+      trustedProxyHops: proxyHops,
+      maxControlBufferBytes: limits.maxControlBufferBytes,
     }),
   );
   router.add(
@@ -159,13 +172,20 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
   );
   options.routes?.(router);
 
-  const server = createHttpServer(router, createStaticHandler(config.staticDir), logger);
+  const server = createHttpServer(router, createStaticHandler(config.staticDir), logger, {
+    allowedOrigins: limits.allowedOrigins,
+    googleSignIn: options.googleSignIn ?? false,
+  });
   const detachWebSocket = attachWebSocketTransport(server, {
     sessions,
     audioHighWatermarkBytes: config.audioHighWatermarkBytes,
     logger,
     authenticator: options.authenticator,
     keepaliveMs: config.wsKeepaliveMs,
+    pending,
+    allowedOrigins: limits.allowedOrigins,
+    trustedProxyHops: proxyHops,
+    maxControlBufferBytes: limits.maxControlBufferBytes,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -18,8 +18,14 @@ export interface WsClient {
   close(): void;
 }
 
-export function openWsClient(relayUrl: string, options: { headers?: Record<string, string> } = {}): Promise<WsClient> {
-  const ws = new WebSocket(`${relayUrl.replace('http', 'ws')}/api/ws`, { headers: options.headers });
+export function openWsClient(
+  relayUrl: string,
+  options: { headers?: Record<string, string>; localAddress?: string } = {},
+): Promise<WsClient> {
+  const ws = new WebSocket(`${relayUrl.replace('http', 'ws')}/api/ws`, {
+    headers: options.headers,
+    localAddress: options.localAddress,
+  });
   const messages: RelayMessage[] = [];
   const waiters = new Set<() => void>();
   ws.on('message', (data: Buffer, isBinary: boolean) => {
