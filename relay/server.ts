@@ -168,6 +168,7 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
       turn: config.turn,
       logger,
       authenticator: options.authenticator,
+      hasLiveScene: (userId) => userId !== undefined && sessions.scenesOf(userId) > 0,
     }),
   );
   options.routes?.(router);

@@ -6,8 +6,10 @@ import { OPUS_FRAME_MS } from '../../shared/constants.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import { FRAME_HEADER_BYTES } from '../../shared/frame.js';
 import type { RelayMessage } from '../../shared/protocol.js';
+import type { Logger } from '../log.js';
 import type { ClientConnection } from '../session/connection.js';
 import type { RelayLimits } from './config.js';
+import { publicErrorMessage } from './public-errors.js';
 import { TokenBucket } from './token-bucket.js';
 
 export type AbuseListener = (code: ErrorCode, message: string) => void;
@@ -28,6 +30,7 @@ export class GuardedConnection implements ClientConnection {
   constructor(
     private readonly inner: ClientConnection,
     private readonly limits: RelayLimits,
+    private readonly logger?: Logger,
     private readonly now: () => number = () => performance.now(),
   ) {
     const nowMs = now();
@@ -63,6 +66,18 @@ export class GuardedConnection implements ClientConnection {
   }
 
   sendControl(message: RelayMessage): void {
+    if (message.type === 'error') {
+      const outgoing = publicErrorMessage(message.code, message.message);
+      if (outgoing.replaced) {
+        this.logger?.warn('error sent to the browser with a public message', {
+          connectionId: this.inner.id,
+          code: message.code,
+          detail: message.message,
+        });
+        this.inner.sendControl({ ...message, message: outgoing.message });
+        return;
+      }
+    }
     this.inner.sendControl(message);
   }
 

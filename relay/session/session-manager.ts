@@ -110,7 +110,7 @@ export class SessionManager {
    * its pending-budget slot, released once it is in a scene or gone.
    */
   accept(raw: ClientConnection, ticket?: PendingTicket): void {
-    const connection = new GuardedConnection(raw, this.limits);
+    const connection = new GuardedConnection(raw, this.limits, this.options.logger);
     connection.onClose(() => ticket?.release());
     this.pending.add(connection);
     const errors = new ErrorLimiter();

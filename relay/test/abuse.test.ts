@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { encodeFrame } from '../../shared/frame.js';
 import { AnonymousCookieAuthenticator, IDENTITY_COOKIE_NAME } from '../auth/authenticator.js';
+import { createLogger } from '../log.js';
+import { rateLimitedLogger } from '../log-rate-limit.js';
 import { type Harness, startHarness } from './harness.js';
 import { encodeSpeech, fixtureSpeech16k } from './speech.js';
 import { hello, openWsClient, type WsClient } from './ws-scene.js';
@@ -197,5 +199,38 @@ describe('/metrics', () => {
       headers: { authorization: 'Bearer metrics-secret' },
     });
     expect(authorized.status).toBe(200);
+  });
+});
+
+describe('internal errors', () => {
+  it('are logged, not sent: the browser reads a fixed sentence, never an address or an errno', async () => {
+    // Port 9 (discard) has no listener here: the SDK's connect fails with ECONNREFUSED and the address.
+    harness = await startHarness({ emulator: { realtime: false }, env: { LIVE_EMULATOR_URL: 'http://127.0.0.1:9' } });
+    const client = await openWsClient(harness.relay.url);
+    clients.push(client);
+    client.send(hello());
+    const error = await client.waitFor((m) => m.type === 'error', 15_000);
+    expect(error).toMatchObject({ code: 'upstream.unavailable', fatal: true });
+    expect(error.type === 'error' && error.message).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|:9\b|Error/);
+  });
+});
+
+describe('the log', () => {
+  it('is rate-limited: a burst of lines is cut, and the next line written says how many were dropped', () => {
+    const lines: Record<string, unknown>[] = [];
+    let nowMs = 0;
+    const logger = rateLimitedLogger(
+      createLogger('debug', {}, (line) => lines.push(JSON.parse(line))),
+      {
+        perS: 5,
+        burst: 20,
+        now: () => nowMs,
+      },
+    );
+    for (let i = 0; i < 2_144; i++) logger.warn('libdatachannel', { i });
+    expect(lines).toHaveLength(20);
+    nowMs = 1_000;
+    logger.warn('libdatachannel', { i: 'after' });
+    expect(lines.at(-1)).toMatchObject({ i: 'after', linesSuppressed: 2_124 });
   });
 });
