@@ -1,6 +1,7 @@
 // Relay configuration, read once from the environment. `loadConfig` is pure so tests can build one from a literal.
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../shared/errors.js';
+import { authProblems } from './auth/auth-mode.js';
 import { limitsFromEnv, type RelayLimits } from './limits/config.js';
 import { DEFAULT_TURN_TTL_S, type TurnSettings } from './rtc/turn-credentials.js';
 
@@ -183,6 +184,7 @@ export function productionProblems(config: RelayConfig, env: Env = process.env):
   if (!config.googleCloudProject && !config.firestoreEmulatorHost) {
     problems.push('GOOGLE_CLOUD_PROJECT is unset: production would keep scenes in a local Firestore emulator');
   }
+  problems.push(...authProblems(env));
   if (!nonEmpty(env.RELAY_SECRET)) {
     problems.push('RELAY_SECRET is unset: instances could not verify each other’s resume tokens and cookies');
   }

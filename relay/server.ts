@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { GoogleGenAI } from '@google/genai';
 import { AppError } from '../shared/errors.js';
 import type { Authenticator } from './auth/authenticator.js';
+import { GoogleAuthenticator } from './auth/google-authenticator.js';
 import { type RelayConfig, upstreamKind } from './config.js';
+import { mountAuthRoutes } from './http/auth-routes.js';
 import { createHealthRoutes } from './http/health-routes.js';
 import { createHttpServer } from './http/http-server.js';
 import { createIceServersHandler, ICE_SERVERS_PATH } from './http/ice-servers-route.js';
@@ -52,8 +54,6 @@ export interface StartRelayOptions {
   readinessReasons?: () => string[];
   /** The session store's reads: resumes take over scenes another instance ran; shutdown hands scenes off. */
   takeoverStore?: TakeoverStore;
-  /** Google sign-in is on (AUTH_MODE=google): the CSP lets Google Identity Services in. */
-  googleSignIn?: boolean;
 }
 
 export interface RunningRelay {
@@ -171,11 +171,12 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
       hasLiveScene: (userId) => userId !== undefined && sessions.scenesOf(userId) > 0,
     }),
   );
+  mountAuthRoutes(router, options.authenticator, logger);
   options.routes?.(router);
 
   const server = createHttpServer(router, createStaticHandler(config.staticDir), logger, {
     allowedOrigins: limits.allowedOrigins,
-    googleSignIn: options.googleSignIn ?? false,
+    googleSignIn: options.authenticator instanceof GoogleAuthenticator,
   });
   const detachWebSocket = attachWebSocketTransport(server, {
     sessions,

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { MAX_CONTROL_MESSAGE_BYTES } from '../../shared/constants.js';
+import { AppError } from '../../shared/errors.js';
 import type { RelayMessage } from '../../shared/protocol.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { clientAddress } from '../limits/client-address.js';
@@ -216,6 +217,13 @@ export function attachWebSocketTransport(
         upgrade(identity.userId);
       },
       (error: unknown) => {
+        // Not signed in, or not allowed: a coded refusal the client turns into its sign-in screen.
+        if (error instanceof AppError && error.httpStatus < 500) {
+          socket.end(
+            `HTTP/1.1 ${error.httpStatus} Refused\r\nX-Error-Code: ${error.code}\r\nConnection: close\r\n\r\n`,
+          );
+          return;
+        }
         options.logger.error('websocket authentication failed', { error });
         socket.end('HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\n\r\n');
       },

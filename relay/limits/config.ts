@@ -35,8 +35,11 @@ export interface RelayLimits {
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
-  uplinkFramesPerS: Math.ceil((1000 / OPUS_FRAME_MS) * 1.2),
-  uplinkBurstFrames: 250,
+  // 1.5× real time with 30 s saved up: measured at arrival, so a relay (or browser) whose event loop stalled for
+  // seconds sees an honest client's queued frames as one burst (the e2e scenes on a loaded 2-core machine did).
+  // A flood is still closed after ~30 s of audio instead of the thousands of seconds it used to be sent.
+  uplinkFramesPerS: Math.ceil((1000 / OPUS_FRAME_MS) * 1.5),
+  uplinkBurstFrames: 1_500,
   maxUtteranceMs: 60_000,
   sceneIdleMs: 5 * 60_000,
   maxSceneMs: 30 * 60_000,
