@@ -4,6 +4,7 @@ import './styles.css';
 import { App } from './app/App.js';
 import { browserStorage, createGameChoice } from './app/game-choice.js';
 import { AppNavigator } from './app/navigator.js';
+import { SignInGate } from './auth/SignInGate.js';
 import { createInstrumentation, installInstrumentation } from './instrumentation.js';
 import { browserSceneDeps, preloadMic } from './session/browser-deps.js';
 import { SceneController } from './session/scene-controller.js';
@@ -31,7 +32,9 @@ if (root) {
       <AppProvider
         services={{ stores, controller, gameChoice, navigator: appNavigator, stage: stores.stage, sceneSetup }}
       >
-        <App />
+        <SignInGate>
+          <App />
+        </SignInGate>
       </AppProvider>
     </StrictMode>,
   );

@@ -82,6 +82,8 @@ describe('productionProblems', () => {
     GEMINI_API_KEY: 'key',
     GOOGLE_CLOUD_PROJECT: 'improv-prod',
     RELAY_SECRET: 'shared',
+    AUTH_MODE: 'google',
+    GOOGLE_CLIENT_ID: 'client.apps.googleusercontent.com',
   };
 
   it('lets a complete production environment (and any non-production one) start', () => {
@@ -92,7 +94,11 @@ describe('productionProblems', () => {
   it('names each missing production setting instead of falling back to the offline stand-ins', () => {
     const env = { NODE_ENV: 'production' };
     const problems = productionProblems(loadConfig(env), env);
-    expect(problems).toHaveLength(3);
-    expect(problems.join('\n')).toMatch(/GEMINI_API_KEY[\s\S]*GOOGLE_CLOUD_PROJECT[\s\S]*RELAY_SECRET/);
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/GEMINI_API_KEY[\s\S]*GOOGLE_CLOUD_PROJECT[\s\S]*AUTH_MODE[\s\S]*RELAY_SECRET/);
+    const noClientId = { ...production, GOOGLE_CLIENT_ID: '' };
+    expect(productionProblems(loadConfig(noClientId), noClientId)).toEqual([
+      'AUTH_MODE=google but GOOGLE_CLIENT_ID is unset',
+    ]);
   });
 });

@@ -1,6 +1,8 @@
 // Relay configuration, read once from the environment. `loadConfig` is pure so tests can build one from a literal.
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../shared/errors.js';
+import { authProblems } from './auth/auth-mode.js';
+import { limitsFromEnv, type RelayLimits } from './limits/config.js';
 import type { ConfiguredModel } from './live/model-check.js';
 import { DEFAULT_LIVE_MODEL, LIVE_MODEL, TEXT_MODEL, TTS_MODEL } from './live/models.js';
 import { DEFAULT_TURN_TTL_S, type TurnSettings } from './rtc/turn-credentials.js';
@@ -55,6 +57,8 @@ export interface RelayConfig {
   firestoreEmulatorHost: string | undefined;
   /** Where the local Firestore emulator keeps its data (survives restarts). */
   firestoreDataDir: string;
+  /** Rate, length, pending and per-identity limits, origins and the metrics token (relay/limits/config.ts). */
+  limits: RelayLimits;
 }
 
 export { DEFAULT_LIVE_MODEL } from './live/models.js';
@@ -151,7 +155,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     relaySecret: nonEmpty(env.RELAY_SECRET) ?? randomBytes(32).toString('hex'),
     resumeTokenTtlMs: int(env, 'RESUME_TOKEN_TTL_MS', 60 * 60 * 1000, 1),
     sessionGraceMs: int(env, 'SESSION_GRACE_MS', 30_000),
-    helloTimeoutMs: int(env, 'HELLO_TIMEOUT_MS', 10_000, 1),
+    helloTimeoutMs: int(env, 'HELLO_TIMEOUT_MS', 5_000, 1),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 5_000),
     audioHighWatermarkBytes: int(env, 'AUDIO_HIGH_WATERMARK_BYTES', 32 * 1024, 1),
     voiceName: nonEmpty(env.GEMINI_VOICE),
@@ -161,6 +165,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     googleCloudProject: nonEmpty(env.GOOGLE_CLOUD_PROJECT),
     firestoreEmulatorHost: nonEmpty(env.FIRESTORE_EMULATOR_HOST),
     firestoreDataDir: nonEmpty(env.FIRESTORE_DATA_DIR) ?? '.data/firestore',
+    limits: limitsFromEnv(env),
   };
 }
 
@@ -197,6 +202,7 @@ export function productionProblems(config: RelayConfig, env: Env = process.env):
   if (!config.googleCloudProject && !config.firestoreEmulatorHost) {
     problems.push('GOOGLE_CLOUD_PROJECT is unset: production would keep scenes in a local Firestore emulator');
   }
+  problems.push(...authProblems(env));
   if (!nonEmpty(env.RELAY_SECRET)) {
     problems.push('RELAY_SECRET is unset: instances could not verify each other’s resume tokens and cookies');
   }

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { GoogleGenAI } from '@google/genai';
 import { AppError } from '../shared/errors.js';
 import type { Authenticator } from './auth/authenticator.js';
+import { GoogleAuthenticator } from './auth/google-authenticator.js';
 import { type RelayConfig, upstreamKind } from './config.js';
+import { mountAuthRoutes } from './http/auth-routes.js';
 import { createHealthRoutes } from './http/health-routes.js';
 import { createHttpServer } from './http/http-server.js';
 import { createIceServersHandler, ICE_SERVERS_PATH } from './http/ice-servers-route.js';
@@ -14,6 +16,8 @@ import { createRtcOfferHandler } from './http/rtc-offer-route.js';
 import { createSceneHoldHandler, SCENE_HOLD_PATH } from './http/scene-hold-route.js';
 import { createStaticHandler } from './http/static-files.js';
 import { attachWebSocketTransport } from './http/websocket-connection.js';
+import { trustedProxyHops } from './limits/client-address.js';
+import { PendingBudget } from './limits/pending-budget.js';
 import { createGeminiUpstreamFactory } from './live/gemini-upstream.js';
 import type { UpstreamFactory, UpstreamOptions } from './live/upstream.js';
 import { createLogger, type Logger } from './log.js';
@@ -108,7 +112,11 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
     logger,
     observer: options.observer,
     takeoverStore: options.takeoverStore,
+    limits: config.limits,
   });
+  const { limits } = config;
+  const pending = new PendingBudget(limits.maxPending, limits.maxPendingPerIp);
+  const proxyHops = trustedProxyHops();
 
   const router = new Router();
   const health = createHealthRoutes({
@@ -122,6 +130,8 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
         draining: sessions.isDraining,
       }),
     extraReasons: options.readinessReasons,
+    pending: () => ({ count: pending.size, max: pending.capacity }),
+    metricsAccess: { token: limits.metricsToken, debugRoutes: config.debugRoutes },
   });
   router.add('GET', '/healthz', health.healthz);
   router.add('GET', '/readyz', health.readyz);
@@ -146,6 +156,9 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
       maxSessions: config.maxSessions,
       logger,
       authenticator: options.authenticator,
+      pending,
+      trustedProxyHops: proxyHops,
+      maxControlBufferBytes: limits.maxControlBufferBytes,
     }),
   );
   router.add(
@@ -156,6 +169,7 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
       turn: config.turn,
       logger,
       authenticator: options.authenticator,
+      hasLiveScene: (userId) => userId !== undefined && sessions.scenesOf(userId) > 0,
     }),
   );
   router.add(
@@ -163,15 +177,23 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
     SCENE_HOLD_PATH,
     createSceneHoldHandler({ isHeld: (id) => (sessions.getSession(id)?.state ?? 'closed') !== 'closed' }),
   );
+  mountAuthRoutes(router, options.authenticator, logger);
   options.routes?.(router);
 
-  const server = createHttpServer(router, createStaticHandler(config.staticDir), logger);
+  const server = createHttpServer(router, createStaticHandler(config.staticDir), logger, {
+    allowedOrigins: limits.allowedOrigins,
+    googleSignIn: options.authenticator instanceof GoogleAuthenticator,
+  });
   const detachWebSocket = attachWebSocketTransport(server, {
     sessions,
     audioHighWatermarkBytes: config.audioHighWatermarkBytes,
     logger,
     authenticator: options.authenticator,
     keepaliveMs: config.wsKeepaliveMs,
+    pending,
+    allowedOrigins: limits.allowedOrigins,
+    trustedProxyHops: proxyHops,
+    maxControlBufferBytes: limits.maxControlBufferBytes,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -22,6 +22,22 @@ export const ErrorCode = z.enum([
   'upstream.error',
   'relay.draining',
   'store.unavailable',
+  // A client that sends more than a person can (relay/limits): the scene is closed with one of these.
+  'limit.uplink_rate',
+  'limit.control_rate',
+  'limit.utterance_length',
+  'limit.scene_length',
+  'limit.scene_idle',
+  'limit.pending',
+  'limit.backpressure',
+  // Per-player and global limits (relay/limits, enforced in Firestore transactions).
+  'limit.scenes_at_once',
+  'limit.scenes_per_day',
+  'limit.audio_minutes',
+  'limit.daily_budget',
+  'auth.required',
+  'auth.not_allowed',
+  'origin.forbidden',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

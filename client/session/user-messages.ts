@@ -24,6 +24,22 @@ export const USER_MESSAGES = {
   'upstream.unavailable': 'Your scene partner isn’t answering right now — try again in a moment.',
   'upstream.quota': 'Your scene partner has had too many scenes today — try again later.',
   'upstream.error': 'Your scene partner lost the thread — press Start scene to begin a new scene.',
+  // Limits: each says which limit and when it resets (relay/limits; the README lists them).
+  'limit.scenes_at_once': 'You already have 3 scenes running — end one (or close its tab) to start another.',
+  'limit.scenes_per_day': 'You have played all your scenes for today — your scenes reset at midnight UTC.',
+  'limit.audio_minutes': 'You have used today’s speaking time — it resets at midnight UTC.',
+  'limit.daily_budget': 'The stage has reached today’s budget — new scenes open again at midnight UTC.',
+  'limit.scene_length': 'The scene reached its maximum length and was ended — press Start scene for a new one.',
+  'limit.scene_idle': 'The scene ended after a long silence — press Start scene when you are ready again.',
+  'limit.uplink_rate':
+    'Your browser sent audio faster than anyone can speak, so the scene was stopped — reload the page.',
+  'limit.control_rate': 'Your browser sent too many messages, so the scene was stopped — reload the page.',
+  'limit.utterance_length': 'That line was too long to hear whole — keep each line under a minute.',
+  'limit.pending': 'Too many connections from your network are still starting — close other tabs and try again.',
+  'limit.backpressure': 'Your browser stopped reading from the stage, so the scene was stopped — reload the page.',
+  'auth.required': 'Sign in with Google to play.',
+  'auth.not_allowed': 'This account is not on the guest list for this stage — ask the host to add you.',
+  'origin.forbidden': 'This page is not allowed to open scenes here — open the stage from its own address.',
   internal: 'Something went wrong on our side — press Start scene to try again.',
 } as const;
 

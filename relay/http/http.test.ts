@@ -63,11 +63,23 @@ describe('router', () => {
   });
 
   it('limits and validates JSON bodies', async () => {
-    const ok = await fetch(`${base}/api/echo`, { method: 'POST', body: '{"a":1}' });
+    const ok = await fetch(`${base}/api/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
     expect(await ok.json()).toEqual({ a: 1 });
-    const big = await fetch(`${base}/api/echo`, { method: 'POST', body: JSON.stringify({ a: 'x'.repeat(100) }) });
+    const big = await fetch(`${base}/api/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ a: 'x'.repeat(100) }),
+    });
     expect(big.status).toBe(413);
-    const bad = await fetch(`${base}/api/echo`, { method: 'POST', body: '{nope' });
+    const bad = await fetch(`${base}/api/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{nope',
+    });
     expect(await bad.json()).toMatchObject({ error: { code: 'message.malformed' } });
   });
 });

@@ -9,11 +9,15 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { MAX_CONTROL_MESSAGE_BYTES } from '../../shared/constants.js';
+import { AppError } from '../../shared/errors.js';
 import type { RelayMessage } from '../../shared/protocol.js';
 import type { Authenticator } from '../auth/authenticator.js';
+import { clientAddress } from '../limits/client-address.js';
+import type { PendingBudget } from '../limits/pending-budget.js';
 import type { Logger } from '../log.js';
 import type { ClientConnection } from '../session/connection.js';
 import type { SessionManager } from '../session/session-manager.js';
+import { originAllowed } from './origin-policy.js';
 
 export const WEBSOCKET_PATH = '/api/ws';
 /** Larger than any control message or frame; a bigger message closes the socket (1009). */
@@ -38,6 +42,8 @@ export class WebSocketClientConnection implements ClientConnection {
     private readonly highWatermarkBytes: number,
     private readonly logger: Logger,
     readonly userId?: string,
+    /** Control messages queued for a client that is not reading; past it the socket is closed. */
+    private readonly maxControlBufferBytes = Number.POSITIVE_INFINITY,
   ) {
     socket.on('message', (data: RawData, isBinary: boolean) => {
       this.heardSincePing = true;
@@ -81,7 +87,18 @@ export class WebSocketClientConnection implements ClientConnection {
   }
 
   sendControl(message: RelayMessage): void {
-    if (!this.closed) this.socket.send(JSON.stringify(message));
+    if (this.closed) return;
+    // A client that stops reading (and keeps sending pings) would otherwise grow this queue without bound.
+    if (this.socket.bufferedAmount > this.maxControlBufferBytes) {
+      this.logger.warn('websocket control buffer full; closing', {
+        connectionId: this.id,
+        bufferedBytes: this.socket.bufferedAmount,
+      });
+      this.socket.terminate();
+      this.markClosed('limit.backpressure: the client is not reading');
+      return;
+    }
+    this.socket.send(JSON.stringify(message));
   }
 
   sendAudio(frame: Uint8Array): boolean {
@@ -138,6 +155,12 @@ export function attachWebSocketTransport(
     keepaliveMs?: number;
     /** The upgrade request is authenticated like /api/rtc/offer; a new identity's cookie rides on the 101. */
     authenticator?: Authenticator;
+    /** Sockets before hello count here (relay-wide and per address) instead of against the scenes. */
+    pending?: PendingBudget;
+    /** Origins besides our own that may open a socket. */
+    allowedOrigins?: readonly string[];
+    trustedProxyHops?: number;
+    maxControlBufferBytes?: number;
   },
 ): () => void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
@@ -152,17 +175,36 @@ export function attachWebSocketTransport(
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
+    if (!originAllowed(request, options.allowedOrigins ?? [])) {
+      options.logger.info('websocket from another origin refused', { origin: request.headers.origin?.slice(0, 200) });
+      socket.end('HTTP/1.1 403 Forbidden\r\nX-Error-Code: origin.forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
     const { sessions } = options;
     if (sessions.isDraining || !sessions.hasCapacity()) {
       const code = sessions.isDraining ? 'relay.draining' : 'session.limit';
       socket.end(`HTTP/1.1 503 Service Unavailable\r\nX-Error-Code: ${code}\r\nConnection: close\r\n\r\n`);
       return;
     }
+    const admission = options.pending?.admit(clientAddress(request, options.trustedProxyHops ?? 0));
+    if (admission && !admission.ok) {
+      socket.end(`HTTP/1.1 429 Too Many Requests\r\nX-Error-Code: ${admission.code}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    const ticket = admission?.ticket;
+    // The upgrade can still fail (bad key, the socket went away): the slot must not stay taken.
+    socket.once('close', () => ticket?.release());
     const upgrade = (userId: string | undefined) =>
       wss.handleUpgrade(request, socket, head, (ws) => {
-        const connection = new WebSocketClientConnection(ws, options.audioHighWatermarkBytes, options.logger, userId);
+        const connection = new WebSocketClientConnection(
+          ws,
+          options.audioHighWatermarkBytes,
+          options.logger,
+          userId,
+          options.maxControlBufferBytes,
+        );
         connection.startKeepalive(options.keepaliveMs ?? 0);
-        sessions.accept(connection);
+        sessions.accept(connection, ticket);
       });
     if (!options.authenticator) {
       upgrade(undefined);
@@ -175,6 +217,13 @@ export function attachWebSocketTransport(
         upgrade(identity.userId);
       },
       (error: unknown) => {
+        // Not signed in, or not allowed: a coded refusal the client turns into its sign-in screen.
+        if (error instanceof AppError && error.httpStatus < 500) {
+          socket.end(
+            `HTTP/1.1 ${error.httpStatus} Refused\r\nX-Error-Code: ${error.code}\r\nConnection: close\r\n\r\n`,
+          );
+          return;
+        }
         options.logger.error('websocket authentication failed', { error });
         socket.end('HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\n\r\n');
       },

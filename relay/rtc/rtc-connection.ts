@@ -23,6 +23,8 @@ export class RtcClientConnection implements ClientConnection {
     audioHighWatermarkBytes: number,
     private readonly logger: Logger,
     readonly userId?: string,
+    /** Control messages queued for a client that is not reading; past it the peer is closed. */
+    private readonly maxControlBufferBytes = Number.POSITIVE_INFINITY,
   ) {
     this.id = peer.peerId;
     this.audio = new LossyAudioChannel(channels.audio, audioHighWatermarkBytes, logger);
@@ -54,6 +56,12 @@ export class RtcClientConnection implements ClientConnection {
 
   sendControl(message: RelayMessage): void {
     if (this.peer.isClosed || !this.channels.control.isOpen()) return;
+    // SCTP queues without bound for a client that stops reading (and keeps sending pings): close it instead.
+    if (this.channels.control.bufferedAmount() > this.maxControlBufferBytes) {
+      this.logger.warn('control buffer full; closing', { peerId: this.id });
+      this.peer.close('limit.backpressure: the client is not reading');
+      return;
+    }
     try {
       this.channels.control.sendMessage(JSON.stringify(message));
     } catch (error) {

@@ -5,6 +5,10 @@ import { PROTOCOL_VERSION } from '../../shared/constants.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import { gameOrDefault } from '../../shared/games.js';
 import { type ClientMessage, parseClientMessage } from '../../shared/protocol.js';
+import { DEFAULT_LIMITS, type RelayLimits } from '../limits/config.js';
+import { GuardedConnection } from '../limits/connection-guard.js';
+import type { PendingTicket } from '../limits/pending-budget.js';
+import { watchScene } from '../limits/scene-clock.js';
 import type { UpstreamFactory, UpstreamOptions } from '../live/upstream.js';
 import type { Logger } from '../log.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
@@ -43,6 +47,8 @@ export interface SessionManagerOptions {
    * over from the store, and shutdown hands live scenes off (kept active) instead of ending them.
    */
   takeoverStore?: TakeoverStore;
+  /** Rate, length and per-identity limits (relay/limits); DEFAULT_LIMITS when omitted. */
+  limits?: RelayLimits;
 }
 
 type Hello = Extract<ClientMessage, { type: 'hello' }>;
@@ -54,9 +60,15 @@ export class SessionManager {
   private readonly takeovers = new Map<string, Promise<TakeoverResult>>();
   private readonly tokens: ResumeTokens;
   private draining = false;
+  private readonly limits: RelayLimits;
+  /** Each live scene's current browser connection (its rate guard knows when the player last did something). */
+  private readonly guards = new Map<string, GuardedConnection>();
+  /** Each scene's length and idle limits, stopped when it closes. */
+  private readonly clocks = new Map<string, () => void>();
 
   constructor(private readonly options: SessionManagerOptions) {
     this.tokens = new ResumeTokens(options.relaySecret, options.resumeTokenTtlMs);
+    this.limits = options.limits ?? DEFAULT_LIMITS;
   }
 
   get activeSessions(): number {
@@ -72,17 +84,34 @@ export class SessionManager {
     return this.draining;
   }
 
-  /** Room for one more scene (sessions plus connections still in their handshake). */
+  /**
+   * Room for one more scene. Connections still in their handshake have a budget of their own (PendingBudget),
+   * so a client holding many of them open cannot use up the scenes.
+   */
   hasCapacity(): boolean {
-    return this.sessions.size + this.pending.size < this.options.maxSessions;
+    return this.sessions.size < this.options.maxSessions;
+  }
+
+  /** Scenes this identity runs here now (not counting ones ending). */
+  scenesOf(userId: string): number {
+    let count = 0;
+    for (const session of this.sessions.values()) {
+      if (session.ownerId === userId && (session.state === 'open' || session.state === 'live')) count++;
+    }
+    return count;
   }
 
   getSession(sessionId: string): Session | undefined {
     return this.sessions.get(sessionId);
   }
 
-  /** Takes a freshly opened browser connection through the hello handshake. */
-  accept(connection: ClientConnection): void {
+  /**
+   * Takes a freshly opened browser connection through the hello handshake, behind its rate guard. `ticket` is
+   * its pending-budget slot, released once it is in a scene or gone.
+   */
+  accept(raw: ClientConnection, ticket?: PendingTicket): void {
+    const connection = new GuardedConnection(raw, this.limits, this.options.logger);
+    connection.onClose(() => ticket?.release());
     this.pending.add(connection);
     const errors = new ErrorLimiter();
     let done = false;
@@ -90,6 +119,7 @@ export class SessionManager {
       done = true;
       clearTimeout(timer);
       this.pending.delete(connection);
+      ticket?.release();
     };
     const fatal = (code: ErrorCode, message: string) => {
       finish();
@@ -144,14 +174,12 @@ export class SessionManager {
 
   /** A resume for a session this instance does not hold: load it from the store and run it here. */
   private async takeOver(
-    connection: ClientConnection,
+    connection: GuardedConnection,
     hello: Hello,
   ): Promise<{ code: ErrorCode; message: string; retry?: boolean } | null> {
     const sessionId = hello.sessionId!;
     // Checked before any read: a bad token costs no Firestore read.
-    if (!hello.resumeToken || !this.tokens.verify(hello.resumeToken, sessionId)) {
-      return { code: 'auth.invalid_token', message: 'the resume token is missing, expired or not for this session' };
-    }
+    if (!hello.resumeToken || !this.tokens.verify(hello.resumeToken, sessionId)) return notFound(sessionId);
     if (this.draining) {
       return { code: 'relay.draining', message: 'this relay is restarting; reconnecting to continue', retry: true };
     }
@@ -171,7 +199,11 @@ export class SessionManager {
     if (!connection.isOpen) return null;
     // Another connection for the same id got here first (a retry that raced this one): a normal resume.
     if (this.sessions.has(sessionId)) return this.resume(connection, hello);
-    if (!result.ok) return { code: result.code, message: result.message, retry: result.code === 'store.unavailable' };
+    if (!result.ok) {
+      if (result.code === 'store.unavailable') return { code: result.code, message: result.message, retry: true };
+      // Whatever the store found (another owner, ended, missing), the answer is the same: no confirmation.
+      return notFound(sessionId);
+    }
     if (this.draining) {
       return { code: 'relay.draining', message: 'this relay is restarting; reconnecting to continue', retry: true };
     }
@@ -180,7 +212,7 @@ export class SessionManager {
     }
     const session = this.startTakenOver(sessionId, result.scene);
     this.pending.delete(connection);
-    session.attach(connection, true);
+    this.bind(session, connection, true);
     void session.start();
     return null;
   }
@@ -203,11 +235,12 @@ export class SessionManager {
       logger: this.options.logger,
       observer: this.options.observer,
       graceMs: this.options.sessionGraceMs,
-      onClosed: (closed) => this.sessions.delete(closed.id),
+      onClosed: (closed) => this.onSessionClosed(closed),
       takeover: scene.takeover,
       handOffOnDrain: true,
     });
     this.sessions.set(sessionId, session);
+    this.watch(session);
     this.options.logger.info('session taken over from the store', {
       sessionId,
       turns: scene.takeover.stored.turnCount,
@@ -216,34 +249,67 @@ export class SessionManager {
     return session;
   }
 
-  private resume(connection: ClientConnection, hello: Hello): { code: ErrorCode; message: string } | null {
+  private resume(connection: GuardedConnection, hello: Hello): { code: ErrorCode; message: string } | null {
     const sessionId = hello.sessionId!;
     const session = this.sessions.get(sessionId);
-    // Someone else's session looks exactly like a missing one: the error must not confirm that the id exists.
+    // Someone else's session, an ended one and a bad token all look exactly like a missing one: the answer must
+    // not confirm that the id exists.
     if (
       !session ||
       session.state === 'closed' ||
       session.state === 'draining' ||
-      session.ownerId !== connection.userId
+      session.ownerId !== connection.userId ||
+      !hello.resumeToken ||
+      !this.tokens.verify(hello.resumeToken, sessionId)
     ) {
-      return {
-        code: 'session.not_found',
-        message: `session ${sessionId} does not exist or has ended; start a new scene`,
-      };
-    }
-    if (!hello.resumeToken || !this.tokens.verify(hello.resumeToken, sessionId)) {
-      return { code: 'auth.invalid_token', message: 'the resume token is missing, expired or not for this session' };
+      return notFound(sessionId);
     }
     this.pending.delete(connection);
-    session.attach(connection, true);
+    this.bind(session, connection, true);
     return null;
   }
 
-  private create(connection: ClientConnection, hello: Hello): { code: ErrorCode; message: string } | null {
+  /** The scene's browser connection is now `connection`: its rate guard ends the scene when it is abused. */
+  private bind(session: Session, connection: GuardedConnection, resumed: boolean): void {
+    this.guards.set(session.id, connection);
+    connection.onAbuse((code, message) => {
+      this.options.logger.warn('client over a limit; ending its scene', { sessionId: session.id, code });
+      session.end(code, { code, message });
+    });
+    session.attach(connection, resumed);
+  }
+
+  /** The scene's length and idle limits. */
+  private watch(session: Session): void {
+    const stop = watchScene({
+      maxSceneMs: this.limits.maxSceneMs,
+      sceneIdleMs: this.limits.sceneIdleMs,
+      lastActivityMs: () => this.guards.get(session.id)?.lastActivityMs ?? performance.now(),
+      end: (code, message) => session.end(code, { code, message }),
+    });
+    this.clocks.set(session.id, stop);
+  }
+
+  private onSessionClosed(session: Session): void {
+    // A takeover may have replaced the entry with a newer Session under the same id: only remove our own.
+    if (this.sessions.get(session.id) !== session) return;
+    this.sessions.delete(session.id);
+    this.guards.delete(session.id);
+    this.clocks.get(session.id)?.();
+    this.clocks.delete(session.id);
+  }
+
+  private create(connection: GuardedConnection, hello: Hello): { code: ErrorCode; message: string } | null {
     if (this.draining) return { code: 'relay.draining', message: 'this relay is shutting down; reconnect to continue' };
-    // The connection itself holds one pending slot, so compare without it.
     if (this.sessions.size >= this.options.maxSessions) {
       return { code: 'session.limit', message: 'this relay is at its session limit; try again shortly' };
+    }
+    const owner = connection.userId;
+    if (owner !== undefined && this.scenesOf(owner) >= this.limits.maxScenesPerIdentity) {
+      return {
+        code: 'limit.scenes_at_once',
+        message: `you already have ${this.limits.maxScenesPerIdentity} scenes running; end one to start another`,
+      };
     }
     const stage = new StageScene({
       gameId: hello.game,
@@ -266,12 +332,13 @@ export class SessionManager {
       logger: this.options.logger,
       observer: this.options.observer,
       graceMs: this.options.sessionGraceMs,
-      onClosed: (closed) => this.sessions.delete(closed.id),
+      onClosed: (closed) => this.onSessionClosed(closed),
       handOffOnDrain: this.options.takeoverStore !== undefined,
     });
     this.sessions.set(session.id, session);
+    this.watch(session);
     this.pending.delete(connection);
-    session.attach(connection, false);
+    this.bind(session, connection, false);
     void session.start();
     return null;
   }
@@ -291,4 +358,8 @@ export class SessionManager {
     this.pending.clear();
     for (const session of [...this.sessions.values()]) session.drain();
   }
+}
+
+function notFound(sessionId: string): { code: ErrorCode; message: string } {
+  return { code: 'session.not_found', message: `session ${sessionId} does not exist or has ended; start a new scene` };
 }

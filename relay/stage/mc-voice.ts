@@ -5,6 +5,7 @@
 import { ApiError, type GoogleGenAI } from '@google/genai';
 import { DOWNLINK_SAMPLE_RATE_HZ } from '../../shared/constants.js';
 import { DEFAULT_TTS_MODEL } from '../live/models.js';
+import { callDeadline } from './call-deadline.js';
 
 export { DEFAULT_TTS_MODEL } from '../live/models.js';
 /** The intro is synthesized while the upstream connects; past this the scene starts with the MC's text alone. */
@@ -34,8 +35,7 @@ export type McSpeech = { ok: true; pcm: Uint8Array; durationMs: number } | { ok:
 export async function synthesizeMcSpeech(ai: GoogleGenAI, text: string, options: McVoiceOptions): Promise<McSpeech> {
   if (!text.trim()) return { ok: false, reason: 'nothing to say' };
   const timeoutMs = options.timeoutMs ?? DEFAULT_MC_VOICE_TIMEOUT_MS;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const abortSignal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  const deadline = callDeadline(timeoutMs, options.signal);
   let inline: { data?: string; mimeType?: string } | undefined;
   try {
     const response = await ai.models.generateContent({
@@ -44,16 +44,18 @@ export async function synthesizeMcSpeech(ai: GoogleGenAI, text: string, options:
       config: {
         responseModalities: ['AUDIO'],
         speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: options.voiceName } } },
-        abortSignal,
+        abortSignal: deadline.signal,
       },
     });
     inline = response.candidates?.[0]?.content?.parts?.find((part) => part.inlineData?.data)?.inlineData;
   } catch (error) {
-    if (timeout.aborted) return { ok: false, reason: `the TTS model did not answer within ${timeoutMs} ms` };
-    if (options.signal?.aborted) return { ok: false, reason: 'the call was cancelled' };
+    if (deadline.timedOut) return { ok: false, reason: `the TTS model did not answer within ${timeoutMs} ms` };
+    if (deadline.cancelled) return { ok: false, reason: 'the call was cancelled' };
     if (error instanceof ApiError) return { ok: false, reason: `the TTS model failed (HTTP ${error.status})` };
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, reason: `the TTS model could not be reached (${message.slice(0, 200)})` };
+  } finally {
+    deadline.dispose();
   }
   if (!inline?.data) return { ok: false, reason: 'the TTS model returned no audio' };
   const format = parsePcmMimeType(inline.mimeType);

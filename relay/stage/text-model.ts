@@ -3,6 +3,7 @@
 import { ApiError, type GoogleGenAI, type Schema } from '@google/genai';
 import type { z } from 'zod';
 import { DEFAULT_TEXT_MODEL } from '../live/models.js';
+import { callDeadline } from './call-deadline.js';
 
 export { DEFAULT_TEXT_MODEL } from '../live/models.js';
 
@@ -32,8 +33,7 @@ export interface JsonCallRequest<T> {
 export type JsonCallResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 export async function generateJson<T>(ai: GoogleGenAI, request: JsonCallRequest<T>): Promise<JsonCallResult<T>> {
-  const timeout = AbortSignal.timeout(request.timeoutMs);
-  const abortSignal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
+  const deadline = callDeadline(request.timeoutMs, request.signal);
   let text: string | undefined;
   try {
     const response = await ai.models.generateContent({
@@ -46,15 +46,17 @@ export async function generateJson<T>(ai: GoogleGenAI, request: JsonCallRequest<
         ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
         ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
         ...(request.thinkingBudget === undefined ? {} : { thinkingConfig: { thinkingBudget: request.thinkingBudget } }),
-        abortSignal,
+        abortSignal: deadline.signal,
       },
     });
     text = response.text;
   } catch (error) {
-    if (timeout.aborted) return { ok: false, reason: `the text model did not answer within ${request.timeoutMs} ms` };
-    if (request.signal?.aborted) return { ok: false, reason: 'the call was cancelled' };
+    if (deadline.timedOut) return { ok: false, reason: `the text model did not answer within ${request.timeoutMs} ms` };
+    if (deadline.cancelled) return { ok: false, reason: 'the call was cancelled' };
     if (error instanceof ApiError) return { ok: false, reason: `the text model failed (HTTP ${error.status})` };
     return { ok: false, reason: `the text model could not be reached (${errorText(error)})` };
+  } finally {
+    deadline.dispose();
   }
   if (!text?.trim()) return { ok: false, reason: 'the text model returned an empty reply' };
   let json: unknown;

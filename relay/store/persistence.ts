@@ -6,7 +6,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Firestore } from '@google-cloud/firestore';
 import { handleSessionsApi } from '../api/sessions-api.js';
-import { AnonymousCookieAuthenticator, type Authenticator } from '../auth/authenticator.js';
+import { createAuthenticator } from '../auth/auth-mode.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { RelayConfig } from '../config.js';
 import type { Router } from '../http/router.js';
 import type { Logger } from '../log.js';
@@ -104,7 +105,7 @@ export async function startPersistence(
   const store = new FirestoreSessionStore(db, { logger: log.child({ component: 'session-store' }) });
   const recorder = new SessionRecorder(store, { model: config.geminiLiveModel });
   const secret = identitySecret(env, mode, log);
-  const authenticator = new AnonymousCookieAuthenticator({ secret });
+  const authenticator = createAuthenticator(env, secret);
   const target =
     mode.kind === 'production'
       ? `firestore (${mode.projectId})`

@@ -107,7 +107,8 @@ describe('a scene over WebRTC', () => {
     const second = await RtcTestClient.connect(harness.relay.url, { bindAddress: '127.0.0.1' });
     try {
       const forged = await second.hello({ sessionId: welcome.sessionId, resumeToken: `${welcome.resumeToken}x` });
-      expect(forged).toMatchObject({ type: 'error', code: 'auth.invalid_token', fatal: true });
+      // A forged token gets the same answer as an unknown id (it must not confirm that the scene exists).
+      expect(forged).toMatchObject({ type: 'error', code: 'session.not_found', fatal: true });
       await second.waitForClose();
     } finally {
       second.close();
@@ -143,6 +144,7 @@ describe('a scene over WebRTC', () => {
       expect(body.reasons.join(' ')).toMatch(/draining/);
       const offer = await fetch(`${harness.relay.url}/api/rtc/offer`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ type: 'offer', sdp: 'v=0' }),
       });
       expect(offer.status).toBe(503);

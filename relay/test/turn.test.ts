@@ -12,6 +12,7 @@ import { RtcAnswerResponse } from '../../shared/protocol.js';
 import { AnonymousCookieAuthenticator, IDENTITY_COOKIE_NAME } from '../auth/authenticator.js';
 import { checkTurnCredential, turnCredential } from '../rtc/turn-credentials.js';
 import { type Harness, startHarness } from './harness.js';
+import { hello, openWsClient } from './ws-scene.js';
 
 const SECRET = 'turn-test-secret';
 const TTL_S = 900;
@@ -145,7 +146,23 @@ function turnServerIn(servers: IceServersJson['iceServers']) {
 }
 
 describe('TURN credentials from the relay', () => {
-  it('GET /api/rtc/ice-servers mints per-caller credentials that verify with the secret', async () => {
+  it('GET /api/rtc/ice-servers mints per-caller credentials only for a caller with a live scene', async () => {
+    // No scene: static servers only (minting a new TURN username per call would beat coturn's per-user quota).
+    const before = IceServersJson.parse(
+      await (await fetch(`${harness.relay.url}/api/rtc/ice-servers`, { headers: { cookie } })).json(),
+    );
+    expect(before).toEqual({ iceServers: [], ttlS: null });
+    const scene = await openWsClient(harness.relay.url, { headers: { cookie } });
+    scene.send(hello());
+    await scene.waitFor((m) => m.type === 'welcome');
+    try {
+      await checkMintedForLiveScene();
+    } finally {
+      scene.close();
+    }
+  });
+
+  async function checkMintedForLiveScene() {
     const startedAtMs = Date.now();
     const response = await fetch(`${harness.relay.url}/api/rtc/ice-servers`, { headers: { cookie } });
     expect(response.status).toBe(200);
@@ -162,14 +179,13 @@ describe('TURN credentials from the relay', () => {
     expect(body.ttlS).toBeGreaterThanOrEqual(TTL_S - 2);
     expect(body.ttlS).toBeLessThanOrEqual(TTL_S);
 
-    // A caller without an identity gets one (its cookie) and credentials named after it.
+    // A caller without an identity gets one (its cookie), and no TURN credentials until it has a scene.
     const anonymous = await fetch(`${harness.relay.url}/api/rtc/ice-servers`);
     const setCookie = anonymous.headers.get('set-cookie') ?? '';
     const newUserId = authenticator.verify(/iol_uid=([^;]+)/.exec(setCookie)?.[1]);
     expect(newUserId).toMatch(/^anon_/);
-    const other = turnServerIn(IceServersJson.parse(await anonymous.json()).iceServers);
-    expect(other.username.endsWith(`:${newUserId}`)).toBe(true);
-  });
+    expect(IceServersJson.parse(await anonymous.json()).iceServers).toEqual([]);
+  }
 
   it('POST /api/rtc/offer answers with the credentials its own peer allocates with', async () => {
     const { pc, sdp } = await makeOffer();
