@@ -20,6 +20,11 @@ export const FrameFlag = {
   PreRoll: 1 << 1,
   /** Last frame of an utterance / partner turn. */
   End: 1 << 2,
+  /**
+   * Uplink: a frame of a line sent again after a drop (protocol 2), with its original seq and timestamp; paced at
+   * most RESEND_MAX_SPEEDUP times real time. Not a live frame: jitter/loss figures skip it.
+   */
+  Resent: 1 << 3,
 } as const;
 
 export interface AudioFrame {
