@@ -85,3 +85,8 @@ export function decodeFrame(bytes: Uint8Array): AudioFrame {
 export function seqDelta(a: number, b: number): number {
   return ((b - a + 0x80000000) >>> 0) - 0x80000000;
 }
+
+/** Distance from `a` to `b` in the wrapping u16 streamId space (utterance ids): positive when b is after a. */
+export function streamIdDelta(a: number, b: number): number {
+  return ((((b - a + 0x8000) % 0x10000) + 0x10000) % 0x10000) - 0x8000;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LineOutbox, utteranceIdDelta } from './line-outbox.js';
+import { streamIdDelta } from '../../shared/frame.js';
+import { LineOutbox } from './line-outbox.js';
 
 const frame = (bytes: number) => new Uint8Array(bytes);
 
@@ -34,8 +35,8 @@ describe('LineOutbox', () => {
   });
 
   it('compares utterance ids across the u16 wrap', () => {
-    expect(utteranceIdDelta(0xfffe, 1)).toBeGreaterThan(0);
-    expect(utteranceIdDelta(1, 0xfffe)).toBeLessThan(0);
+    expect(streamIdDelta(0xfffe, 1)).toBeGreaterThan(0);
+    expect(streamIdDelta(1, 0xfffe)).toBeLessThan(0);
     const outbox = new LineOutbox();
     for (const id of [0xfffe, 0xffff, 1]) spoken(outbox, id, 1, 10, 0, 1);
     expect(outbox.ack(0xffff)).toBe(2);

@@ -3,6 +3,7 @@
 // is sent again whole; one that ended longer ago than the age bound, or that the memory bound pushed out, is
 // given back to the caller as lost, so the stage can say so. Pure: no timers, no transport.
 import { OUTBOX_MAX_BYTES, OUTBOX_MAX_LINE_AGE_MS } from '../../shared/constants.js';
+import { streamIdDelta } from '../../shared/frame.js';
 
 export interface OutboxLine {
   readonly utteranceId: number;
@@ -21,11 +22,6 @@ export interface OutboxLine {
 export interface LineOutboxOptions {
   maxLineAgeMs?: number;
   maxBytes?: number;
-}
-
-/** Utterance ids are u16 (1..0xffff, wrapping): b's distance after a (negative when b is before a). */
-export function utteranceIdDelta(a: number, b: number): number {
-  return ((((b - a + 0x8000) % 0x10000) + 0x10000) % 0x10000) - 0x8000;
 }
 
 export class LineOutbox {
@@ -111,11 +107,11 @@ export class LineOutbox {
   /** Cumulative: forgets every line up to and including `utteranceId`. Returns how many lines it forgot. */
   ack(utteranceId: number): number {
     let forgotten = 0;
-    while (this.#lines.length > 0 && utteranceIdDelta(this.#lines[0]!.utteranceId, utteranceId) >= 0) {
+    while (this.#lines.length > 0 && streamIdDelta(this.#lines[0]!.utteranceId, utteranceId) >= 0) {
       this.#remove(0);
       forgotten++;
     }
-    this.#unprotected = this.#unprotected.filter((id) => utteranceIdDelta(id, utteranceId) < 0);
+    this.#unprotected = this.#unprotected.filter((id) => streamIdDelta(id, utteranceId) < 0);
     return forgotten;
   }
 

@@ -74,6 +74,11 @@ export interface TurnRecord {
   sentiment?: number;
   /** Audience turns: the room's running mood after this reaction, in [-1, 1] (the scene's mood over time). */
   mood?: number;
+  /**
+   * Player turns: the browser's utterance id of the line. Another instance taking the scene over knows from the
+   * last one which lines are answered, so a line resent after the hand-off is answered once.
+   */
+  lineId?: number;
 }
 
 export interface StoredTurn extends TurnRecord {
