@@ -100,6 +100,7 @@ export async function loadSceneForTakeover(
             textTokens: stored.usage.textTokens,
           },
           reconnects: stored.quality.reconnects,
+          expireAt: stored.expireAt,
         },
       },
     },

@@ -34,6 +34,8 @@ export interface TurnDoc {
   mood?: number;
   /** Player turns only: the line's utterance id (relay/session/line-ledger.ts). */
   lineId?: number;
+  /** The session's expireAt (TTL field): Firestore TTL does not cascade, so turns carry their own. */
+  expireAt?: Date;
 }
 
 export function toTurnDoc(turn: TurnRecord): TurnDoc {

@@ -105,7 +105,7 @@ export class SessionRecorder implements SessionObserver {
     session.nextSeq = Math.max(session.nextSeq, event.turnCount);
     session.usage = { ...event.usage };
     session.reconnects = event.reconnects + 1;
-    this.store.claimSession(event.sessionId);
+    this.store.claimSession(event.sessionId, event.expireAt ? { expireAt: event.expireAt } : {});
   }
 
   onSessionHandedOff(sessionId: string): void {

@@ -115,9 +115,9 @@ export interface SessionStore {
   /**
    * This instance plays the scene now (the browser resumed or it was taken over here). Its `holder` becomes us,
    * its writes are plain again (see markDetached), and an abandon from an instance that lost the scene is not
-   * written.
+   * written. `known.expireAt`: the stored session's expiry (a takeover), which its new turns carry too.
    */
-  claimSession(sessionId: string): void;
+  claimSession(sessionId: string, known?: { expireAt?: Date }): void;
   updateSession(sessionId: string, patch: SessionPatch): void;
   /**
    * The browser left (it may resume on another instance). Until claimSession, this instance's writes for the scene
