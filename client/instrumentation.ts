@@ -29,6 +29,8 @@ export interface ImprovInstrumentation {
   readonly rttMs: number | null;
   /** Hop timings of the current (or last) scene: see client/session/latency-timeline.ts. */
   readonly timeline: ReturnType<SceneController['latencyTimeline']>;
+  /** What drops cost the current scene: reconnects, lines queued, resent and lost (client/session/line-sender.ts). */
+  readonly outage: ReturnType<SceneController['connectionStats']>;
 }
 
 declare global {
@@ -96,6 +98,9 @@ export function createInstrumentation(stores: AppStores, controller: SceneContro
     },
     get timeline() {
       return controller.latencyTimeline();
+    },
+    get outage() {
+      return controller.connectionStats();
     },
   });
 }

@@ -1,6 +1,7 @@
 // Numbers client and relay agree on. Units are in the names.
 
-export const PROTOCOL_VERSION = 1;
+// 2: lines are acknowledged (`line.ack`) and resent after a drop (`utterance.start.resent`, FrameFlag.Resent).
+export const PROTOCOL_VERSION = 2;
 
 /** Player uplink: the browser encodes 16 kHz mono Opus, the relay decodes straight to PCM16 16 kHz for Live. */
 export const UPLINK_SAMPLE_RATE_HZ = 16_000;
@@ -37,3 +38,18 @@ export const JITTER_TARGET_MAX_MS = 60;
 /** Heartbeat on `control`. */
 export const HEARTBEAT_INTERVAL_MS = 1_000;
 export const HEARTBEAT_TIMEOUT_MS = 4_000;
+
+/**
+ * The client's outbox of lines (utterances) not yet acknowledged: what a drop can cost is bounded. A line that
+ * ended longer ago than this when the connection returns is not sent (the scene has moved on): the stage says
+ * so and the transcript marks it.
+ */
+export const OUTBOX_MAX_LINE_AGE_MS = 20_000;
+/** Memory bound: ~17 s of speech at UPLINK_BITRATE_BPS with frame headers; the oldest lines go first. */
+export const OUTBOX_MAX_BYTES = 60 * 1024;
+/**
+ * A resent line's frames go out at most this many times faster than real time (4 s of speech in 1 s), so a
+ * resend neither floods the lossy `audio` channel nor looks like a flood to the relay's uplink limit: the relay
+ * may allow FrameFlag.Resent frames this much catch-up, for at most OUTBOX_MAX_BYTES per drop.
+ */
+export const RESEND_MAX_SPEEDUP = 4;

@@ -20,6 +20,11 @@ export const FrameFlag = {
   PreRoll: 1 << 1,
   /** Last frame of an utterance / partner turn. */
   End: 1 << 2,
+  /**
+   * Uplink: a frame of a line sent again after a drop (protocol 2), with its original seq and timestamp; paced at
+   * most RESEND_MAX_SPEEDUP times real time. Not a live frame: jitter/loss figures skip it.
+   */
+  Resent: 1 << 3,
 } as const;
 
 export interface AudioFrame {
@@ -79,4 +84,9 @@ export function decodeFrame(bytes: Uint8Array): AudioFrame {
 /** Distance from `a` to `b` in a wrapping u32 sequence space (positive when b is after a). */
 export function seqDelta(a: number, b: number): number {
   return ((b - a + 0x80000000) >>> 0) - 0x80000000;
+}
+
+/** Distance from `a` to `b` in the wrapping u16 streamId space (utterance ids): positive when b is after a. */
+export function streamIdDelta(a: number, b: number): number {
+  return ((((b - a + 0x8000) % 0x10000) + 0x10000) % 0x10000) - 0x8000;
 }

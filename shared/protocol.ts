@@ -27,8 +27,13 @@ export const ClientMessage = z.discriminatedUnion('type', [
     /** The partner's Live voice; the default partner voice when omitted. */
     partnerVoice: LiveVoiceName.optional(),
   }),
-  /** The VAD confirmed speech; the pre-roll frames of this utterance follow on `audio`. */
-  z.object({ type: z.literal('utterance.start'), utteranceId: streamId }),
+  /**
+   * The VAD confirmed speech; the pre-roll frames of this utterance follow on `audio`. An utterance is a line:
+   * the client keeps its frames until `line.ack` covers it. `resent`: a line spoken earlier (while reconnecting,
+   * or cut by a drop) sent again whole from its first frame; its frames carry FrameFlag.Resent and may come up
+   * to RESEND_MAX_SPEEDUP times faster than real time.
+   */
+  z.object({ type: z.literal('utterance.start'), utteranceId: streamId, resent: z.boolean().optional() }),
   /** The VAD heard the end of speech; `frameCount` audio frames were sent for it. */
   z.object({ type: z.literal('utterance.end'), utteranceId: streamId, frameCount: z.number().int().min(0) }),
   /** The player spoke over the partner; playback of `turnId` has already stopped locally. */
@@ -50,6 +55,8 @@ export const RelayMessage = z.discriminatedUnion('type', [
     resumeToken: z.string(),
     upstream: z.enum(['gemini', 'emulator']),
     resumed: z.boolean(),
+    /** On a resume: the relay's cumulative `line.ack` so far (lines it already has are not sent again). */
+    lineAck: streamId.optional(),
   }),
   /** The partner (or the MC, voiced on the same stream) started a spoken turn; its audio frames carry streamId = turnId. */
   z.object({
@@ -68,6 +75,11 @@ export const RelayMessage = z.discriminatedUnion('type', [
     final: z.boolean(),
   }),
   z.object({ type: z.literal('pong'), t: z.number() }),
+  /**
+   * Cumulative: every line (utterance) up to and including `utteranceId` is in the scene (answered, or taken
+   * and never to be answered twice); the client forgets them. Sent again after a resume and for a duplicate.
+   */
+  z.object({ type: z.literal('line.ack'), utteranceId: streamId }),
   /** The stage around the scene: sent after welcome and whenever the phase or the turn count changes. */
   z.object({
     type: z.literal('scene.state'),

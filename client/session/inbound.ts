@@ -23,6 +23,8 @@ export interface InboundContext {
   onRelayRestarting?(): void;
   /** A partner audio frame arrived (before jitter buffering), for the latency timeline. */
   onPartnerFrame?(turnId: number): void;
+  /** The relay has every line up to this utterance id (cumulative): the outbox forgets them. */
+  onLineAck?(utteranceId: number): void;
 }
 
 export interface InboundCounters {
@@ -76,6 +78,9 @@ export function handleRelayMessage(context: InboundContext, message: RelayMessag
     }
     case 'transcript':
       pushTranscript(context.stores, message);
+      return;
+    case 'line.ack':
+      context.onLineAck?.(message.utteranceId);
       return;
     case 'pong':
       context.stores.connection.setState({ rttMs: Math.max(0, Math.round(context.now() - message.t)) });

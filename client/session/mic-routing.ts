@@ -1,6 +1,6 @@
-// The player's mic, routed to the relay. An utterance belongs to the connection its `utterance.start`
-// went out on: speech that starts while disconnected, or that a drop cut in half, is cancelled (its
-// frames and its end are dropped and counted), never queued and never continued on the next connection.
+// The player's mic, routed to the relay through the scene's LineSender: every utterance is a line kept in the
+// outbox until the relay acknowledges it. Speech that starts while disconnected, or that a drop cut in half,
+// is queued and sent whole once a resumed connection is up (see line-sender.ts), never silently dropped.
 import { decodeFrame, FRAME_HEADER_BYTES } from '../../shared/frame.js';
 import type { ClientMessage } from '../../shared/protocol.js';
 import type { MicEvents } from '../audio/mic.js';
@@ -19,10 +19,9 @@ export interface MicRoutingContext {
 
 export function micEventsFor(scene: SceneRun, context: MicRoutingContext): MicEvents {
   const { stores } = context;
-  const utteranceLive = () => context.connected() && scene.utteranceGeneration === scene.generation;
   return {
     onUtteranceStart: (utteranceId) => {
-      if (!context.isCurrent()) return;
+      if (!context.isCurrent() || scene.ending !== null) return;
       const connected = context.connected();
       const player = scene.player;
       if (player && player.speakingTurnId !== null) {
@@ -34,40 +33,23 @@ export function micEventsFor(scene: SceneRun, context: MicRoutingContext): MicEv
           dispatchScene(stores, { type: 'barge-in' });
         }
       }
-      if (!connected) {
-        // Spoken into an outage: cancelled, not queued.
-        scene.utteranceGeneration = null;
-        scene.outage.cancelledUtterances++;
-        return;
-      }
-      scene.utteranceGeneration = scene.generation;
+      if (!connected) scene.outage.queuedUtterances++;
       scene.utteranceEndAtMs = null;
-      context.send({ type: 'utterance.start', utteranceId });
+      scene.lines.lineStarted(utteranceId);
       dispatchScene(stores, { type: 'utterance.started' });
     },
     onFrame: (frame) => {
-      if (!context.isCurrent()) return;
-      if (!utteranceLive()) {
-        scene.outage.framesDroppedWhileDisconnected++;
-        return;
-      }
-      scene.transport.sendFrame(frame);
-      // Timings only: a frame the timeline cannot read still went out as it was.
-      if (frame.byteLength > FRAME_HEADER_BYTES) {
-        const { streamId, timestampMs } = decodeFrame(frame);
-        scene.timeline.utteranceFrame(streamId, timestampMs);
-      }
+      if (!context.isCurrent() || scene.ending !== null) return;
+      if (!context.connected()) scene.outage.framesQueuedWhileDisconnected++;
+      if (frame.byteLength <= FRAME_HEADER_BYTES) return;
+      const { streamId, timestampMs } = decodeFrame(frame);
+      scene.lines.lineFrame(streamId, frame);
+      scene.timeline.utteranceFrame(streamId, timestampMs);
     },
     onCaptureStarted: (atMs) => scene.timeline.captureStarted(atMs),
     onUtteranceEnd: (utteranceId, frameCount) => {
       if (!context.isCurrent()) return;
-      const live = utteranceLive();
-      scene.utteranceGeneration = null;
-      if (live) {
-        context.send({ type: 'utterance.end', utteranceId, frameCount });
-        scene.utteranceEndAtMs = context.now();
-        scene.timeline.utteranceEnded(utteranceId, scene.utteranceEndAtMs);
-      }
+      if (scene.ending === null) scene.lines.lineEnded(utteranceId, frameCount);
       dispatchScene(stores, { type: 'utterance.ended' });
     },
     onLevel: (level) => {

@@ -101,7 +101,9 @@ describe('SceneController', () => {
     const h = harness();
     const { player, mic } = await startRunning(h);
     mic.events.onUtteranceStart(1);
-    mic.events.onFrame(new Uint8Array([9]));
+    mic.events.onFrame(
+      encodeFrame({ flags: FrameFlag.Start, streamId: 1, seq: 0, timestampMs: 0, payload: new Uint8Array([9]) }),
+    );
     mic.events.onLevel(0.5);
     expect(h.stores.levels.getState().micLevel).toBe(0.5);
     h.clock.nowMs = 1_000;

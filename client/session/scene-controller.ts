@@ -8,10 +8,10 @@
 // `connected`. The player (its AudioContext), the mic and the transcript stay as they are. After the
 // grace period, or if the relay no longer knows the session, the scene closes in plain words.
 //
-// Speech during an outage is cancelled, never continued: an utterance belongs to the connection its
-// `utterance.start` went out on. Frames and `utterance.end` of an utterance that started before the drop,
-// or while disconnected, are dropped (and counted); the relay never receives the second half of a turn.
-// The next utterance that starts after the resume flows normally.
+// Every player line is kept in an outbox (line-sender.ts) until the relay acknowledges it (`line.ack`). Speech
+// during an outage, or cut by a drop, is sent again whole on the resumed connection as soon as it is up, and the
+// relay answers it once (it drops duplicates). A line that can no longer be delivered (older than the outbox's
+// bound, or the scene gave up) is named on the stage and marked in the transcript.
 
 import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS, PROTOCOL_VERSION } from '../../shared/constants.js';
 import type { ClientMessage, RelayMessage } from '../../shared/protocol.js';
@@ -21,10 +21,17 @@ import { createReconnectPolicy, DEFAULT_BACKOFF, type ReconnectPolicy } from '..
 import { ConnectionMachine } from '../connection/connection-machine.js';
 import type { NetworkStatus } from '../connection/network-status.js';
 import { Reconnector } from '../connection/reconnector.js';
-import { type AppStores, clearTranscript, closeTranscript, dispatchScene } from '../store/stores.js';
+import {
+  type AppStores,
+  clearTranscript,
+  closeTranscript,
+  dispatchScene,
+  markTranscriptLineLost,
+} from '../store/stores.js';
 import type { Transport } from '../transport/transport.js';
 import { handleInboundFrame, handleRelayMessage, type InboundContext, type InboundCounters } from './inbound.js';
 import type { LatencyTimeline } from './latency-timeline.js';
+import { LineSender } from './line-sender.js';
 import { micEventsFor } from './mic-routing.js';
 import {
   attempt,
@@ -106,9 +113,9 @@ export class SceneController {
   }
 
   /** What drops cost the current scene, and which transport carries it now. */
-  connectionStats(): (OutageStats & { transport: Transport['kind'] }) | null {
+  connectionStats(): (OutageStats & { resentLines: number; transport: Transport['kind'] }) | null {
     const scene = this.#scene;
-    return scene ? { ...scene.outage, transport: scene.transport.kind } : null;
+    return scene ? { ...scene.outage, resentLines: scene.lines.resentLines, transport: scene.transport.kind } : null;
   }
 
   /** Call from the Start-scene click: the player's AudioContext needs that user gesture. */
@@ -118,7 +125,9 @@ export class SceneController {
     dispatchScene(stores, { type: 'starting' });
     clearTranscript(stores);
     this.connection.transition('connecting');
-    const scene = createSceneRun(this.#deps.createTransport({ reconnecting: false }), this.#now());
+    const scene = createSceneRun(this.#deps.createTransport({ reconnecting: false }), this.#now(), (run) =>
+      this.#lineSender(run),
+    );
     this.#timeline = scene.timeline;
     this.#scene = scene;
     // Synchronously, before any await, so the AudioContext is created within the gesture.
@@ -153,7 +162,6 @@ export class SceneController {
     if (options.now || !live || waiting) return this.#finishEnding(scene, 'scene ended');
     const { mic } = scene;
     scene.mic = null;
-    scene.utteranceGeneration = null;
     this.#deps.stores.levels.setState({ micLevel: 0 });
     const micStopped = mic ? release(() => mic.stop(), 'mic did not stop cleanly') : Promise.resolve();
     const closed = new Promise<void>((resolve) => {
@@ -235,6 +243,7 @@ export class SceneController {
       onWelcome: (welcome) => {
         scene.sessionId = welcome.sessionId;
         scene.resumeToken = welcome.resumeToken;
+        scene.welcomeLineAck = welcome.lineAck;
         if (!scene.welcomed) {
           scene.welcomed = true;
           this.#deps.holdScene?.(welcome.sessionId, scene.abort.signal);
@@ -250,6 +259,7 @@ export class SceneController {
       onSessionEnded: (reason) => void this.#sessionEnded(scene, reason),
       onRelayRestarting: () => this.#connectionLost(scene, 'the stage server is restarting'),
       onPartnerFrame: (turnId) => scene.timeline.partnerFrame(turnId, this.#now()),
+      onLineAck: (utteranceId) => scene.lines.acked(utteranceId),
     };
     scene.transportUnsubscribers.push(
       transport.onMessage((message: RelayMessage) => {
@@ -310,8 +320,7 @@ export class SceneController {
     const lost = scene.transport;
     this.#detachTransport(scene);
     lost.close();
-    if (scene.utteranceGeneration !== null) scene.outage.cancelledUtterances++;
-    scene.utteranceGeneration = null;
+    scene.lines.connectionLost();
     this.connection.transition('reconnecting', reason);
     const startedAtMs = this.#now();
     const graceMs = this.#deps.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS;
@@ -327,9 +336,11 @@ export class SceneController {
         scene.outage.lastOutageMs = Math.round(this.#now() - startedAtMs);
         this.connection.transition('connected');
         this.#startHeartbeat(scene);
+        scene.lines.resumed(scene.welcomeLineAck);
       },
       onGiveUp: (why) => {
         console.warn(`reconnect gave up: ${why}`);
+        scene.lines.dispose(true);
         void this.#fail(scene, userMessage('transport.lost'));
       },
     });
@@ -348,6 +359,7 @@ export class SceneController {
       this.#deps.reconnectAttemptTimeoutMs ?? DEFAULT_RECONNECT_ATTEMPT_TIMEOUT_MS,
     );
     const { sessionId, resumeToken } = scene;
+    scene.welcomeLineAck = undefined;
     transport.send({
       type: 'hello',
       protocolVersion: PROTOCOL_VERSION,
@@ -403,6 +415,28 @@ export class SceneController {
     };
   }
 
+  #lineSender(scene: SceneRun): LineSender {
+    const stores = this.#deps.stores;
+    return new LineSender({
+      now: this.#now,
+      generation: () =>
+        this.#isCurrent(scene) && this.connection.state === 'connected' && scene.transportOpen
+          ? scene.generation
+          : null,
+      send: (message) => this.#send(scene, message),
+      sendFrame: (frame) => scene.transport.sendFrame(frame),
+      onLinesLost: (utteranceIds) => {
+        scene.outage.lostLines += utteranceIds.length;
+        for (const utteranceId of utteranceIds) markTranscriptLineLost(stores, utteranceId);
+        if (this.#isCurrent(scene) && this.connection.state !== 'closed') dispatchScene(stores, { type: 'line.lost' });
+      },
+      onLineEndSent: (utteranceId, atMs) => {
+        scene.utteranceEndAtMs = atMs;
+        scene.timeline.utteranceEnded(utteranceId, atMs);
+      },
+    });
+  }
+
   #send(scene: SceneRun, message: ClientMessage): void {
     if (!scene.transportOpen || scene.transport.state !== 'open') return;
     try {
@@ -437,6 +471,7 @@ export class SceneController {
     if (scene.ending !== null) clearTimeout(scene.ending);
     scene.reconnector?.stop();
     scene.reconnector = null;
+    scene.lines.dispose(false);
     for (const unsubscribe of scene.unsubscribers) unsubscribe();
     this.#detachTransport(scene);
     this.connection.transition('closed', reason);

@@ -1,8 +1,8 @@
 // The scene controller across a drop: resume with the session's id and latest token on a new transport,
-// keep player, mic and transcript, cancel speech spoken into the outage, give up after the grace period.
+// keep player, mic and transcript, send the lines the outage cost again whole, give up after the grace period.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/constants.js';
-import { encodeFrame, FrameFlag } from '../../shared/frame.js';
+import { decodeFrame, encodeFrame, FrameFlag } from '../../shared/frame.js';
 import type { RelayMessage } from '../../shared/protocol.js';
 import type { NetworkStatus } from '../connection/network-status.js';
 import { createAppStores } from '../store/stores.js';
@@ -229,7 +229,7 @@ describe('SceneController reconnect', () => {
     },
   );
 
-  it('speech during the outage is not sent, and an utterance cut by the drop is not continued', async () => {
+  it('a line cut by the drop and lines spoken into the outage are sent again whole, in order, after the resume', async () => {
     vi.useFakeTimers();
     const h = harness();
     const { mic } = await startRunning(h);
@@ -241,34 +241,91 @@ describe('SceneController reconnect', () => {
     mic.events.onFrame(micFrame(1, 1));
     mic.events.onUtteranceEnd(1, 2);
     mic.events.onUtteranceStart(2);
-    mic.events.onFrame(micFrame(2, 0));
+    mic.events.onFrame(micFrame(2, 2));
+    mic.events.onUtteranceEnd(2, 1);
     await vi.advanceTimersByTimeAsync(100);
     const second = await awaitResumeHello(h, 2);
-    // Utterance 3 starts while the resume is still in flight: also cancelled.
+    // Utterance 3 starts while the resume is still in flight: queued behind the others.
     mic.events.onUtteranceStart(3);
+    mic.events.onFrame(micFrame(3, 3));
+    expect(h.stores.scene.getState().error).toBeNull();
     second.deliver(welcome('token-2', true));
     await vi.waitFor(() => expect(h.stores.connection.getState().state).toBe('connected'));
-    mic.events.onFrame(micFrame(3, 1));
-    mic.events.onUtteranceEnd(3, 2);
+    await vi.advanceTimersByTimeAsync(100);
 
     expect(first.sentTypes()).toEqual(['hello', 'utterance.start']);
     expect(first.sentFrames).toHaveLength(1);
+    // Whole, in order; utterance 3 is still being spoken, so it caught up and now goes on live.
+    expect(second.sent.slice(1)).toEqual([
+      { type: 'utterance.start', utteranceId: 1, resent: true },
+      { type: 'utterance.end', utteranceId: 1, frameCount: 2 },
+      { type: 'utterance.start', utteranceId: 2, resent: true },
+      { type: 'utterance.end', utteranceId: 2, frameCount: 1 },
+      { type: 'utterance.start', utteranceId: 3, resent: true },
+    ]);
+    const resent = second.sentFrames.map((bytes) => decodeFrame(bytes));
+    expect(resent.map((f) => [f.streamId, f.seq])).toEqual([
+      [1, 0],
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
+    expect(resent.every((f) => (f.flags & FrameFlag.Resent) !== 0)).toBe(true);
+    mic.events.onFrame(micFrame(3, 4));
+    mic.events.onUtteranceEnd(3, 2);
+    expect(decodeFrame(second.sentFrames.at(-1)!)).toMatchObject({ seq: 4, flags: 0 });
+    expect(second.sent.at(-1)).toEqual({ type: 'utterance.end', utteranceId: 3, frameCount: 2 });
+    expect(h.controller.connectionStats()).toMatchObject({ queuedUtterances: 2, lostLines: 0, resentLines: 3 });
+    expect(h.stores.scene.getState()).toMatchObject({ utterancesSent: 3, playerSpeaking: false, error: null });
+    await h.controller.end({ now: true });
+  });
+
+  it('the resumed welcome acknowledges what the relay already has: those lines are not sent again', async () => {
+    vi.useFakeTimers();
+    const h = harness();
+    const { mic } = await startRunning(h);
+    mic.events.onUtteranceStart(1);
+    mic.events.onFrame(micFrame(1, 0));
+    mic.events.onUtteranceEnd(1, 1);
+    mic.events.onUtteranceStart(2);
+    mic.events.onFrame(micFrame(2, 1));
+    mic.events.onUtteranceEnd(2, 1);
+    // Line 1's ack arrives; line 2's is lost with the connection.
+    h.latest().deliver({ type: 'line.ack', utteranceId: 1 });
+    h.latest().drop('ICE failed');
+    await vi.advanceTimersByTimeAsync(100);
+    const second = await awaitResumeHello(h, 2);
+    second.deliver({ ...welcome('token-2', true), lineAck: 2 } as RelayMessage);
+    await vi.waitFor(() => expect(h.stores.connection.getState().state).toBe('connected'));
+    await vi.advanceTimersByTimeAsync(100);
     expect(second.sentTypes()).toEqual(['hello']);
     expect(second.sentFrames).toHaveLength(0);
-    expect(h.controller.connectionStats()).toMatchObject({
-      cancelledUtterances: 3,
-      framesDroppedWhileDisconnected: 3,
-    });
-    expect(h.stores.scene.getState()).toMatchObject({ utterancesSent: 1, playerSpeaking: false });
-    // The next utterance flows normally.
-    mic.events.onUtteranceStart(4);
-    mic.events.onFrame(micFrame(4, 0));
-    mic.events.onUtteranceEnd(4, 1);
-    expect(second.sent.slice(1)).toEqual([
-      { type: 'utterance.start', utteranceId: 4 },
-      { type: 'utterance.end', utteranceId: 4, frameCount: 1 },
-    ]);
-    expect(second.sentFrames).toHaveLength(1);
+    await h.controller.end({ now: true });
+  });
+
+  it('a line older than the bound when the connection returns is not sent: the stage says so, the transcript marks it', async () => {
+    vi.useFakeTimers();
+    const h = harness();
+    const { mic } = await startRunning(h);
+    h.latest().drop('ICE failed');
+    h.clock.nowMs = 1_000;
+    mic.events.onUtteranceStart(1);
+    mic.events.onFrame(micFrame(1, 0));
+    mic.events.onUtteranceEnd(1, 1);
+    h.next.outcome = 'pending';
+    await vi.advanceTimersByTimeAsync(100);
+    // The connection comes back 25 s after the line ended (the bound is 20 s).
+    h.clock.nowMs = 26_000;
+    h.next.outcome = 'open';
+    h.network.emit(true);
+    const fresh = await awaitResumeHello(h, 3);
+    fresh.deliver(welcome('token-2', true));
+    await vi.waitFor(() => expect(h.stores.connection.getState().state).toBe('connected'));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(fresh.sentTypes()).toEqual(['hello']);
+    expect(h.stores.scene.getState().error?.text).toBe('That line didn’t reach the stage — say it again.');
+    expect(h.stores.transcript.getState().entries).toMatchObject([{ speaker: 'player', streamId: 1, lost: true }]);
+    expect(h.controller.connectionStats()).toMatchObject({ lostLines: 1, resentLines: 0 });
     await h.controller.end({ now: true });
   });
 

@@ -6,6 +6,7 @@ import type { Reconnector } from '../connection/reconnector.js';
 import type { Transport } from '../transport/transport.js';
 import type { InboundCounters } from './inbound.js';
 import { LatencyTimeline } from './latency-timeline.js';
+import type { LineSender } from './line-sender.js';
 import { TurnGate } from './turn-gate.js';
 import { messageForFailure, type UserMessage, type UserMessageCode, userMessage } from './user-messages.js';
 
@@ -21,9 +22,11 @@ export type Welcome = Extract<RelayMessage, { type: 'welcome' }>;
 /** What outages cost this scene: read by tests and the instrumentation. */
 export interface OutageStats {
   reconnects: number;
-  /** Utterances the player spoke while disconnected (or that a drop cut): never sent, never continued. */
-  cancelledUtterances: number;
-  framesDroppedWhileDisconnected: number;
+  /** Utterances the player started while disconnected: kept in the outbox, sent once the connection is back. */
+  queuedUtterances: number;
+  framesQueuedWhileDisconnected: number;
+  /** Lines that never reached the relay (older than the outbox's bound, or the scene gave up): named on screen. */
+  lostLines: number;
   /** From noticing the drop to the resumed welcome, for the last outage. */
   lastOutageMs: number | null;
 }
@@ -46,10 +49,12 @@ export interface SceneRun {
   /** From the latest welcome; a reconnect presents both to re-attach the relay's session. */
   sessionId: string | null;
   resumeToken: string | null;
-  /** Bumped for every transport; an utterance belongs to the connection it started on. */
+  /** Bumped for every transport: the outbox knows which connection carried a line. */
   generation: number;
-  /** The generation the open utterance's `utterance.start` went out on; null = none, or cancelled. */
-  utteranceGeneration: number | null;
+  /** Every player line, kept until the relay acknowledges it and sent again after a drop. */
+  lines: LineSender;
+  /** The latest welcome's cumulative line ack (a resume forgets those lines before resending). */
+  welcomeLineAck: number | undefined;
   outage: OutageStats;
   /** Set while `reconnecting`. */
   reconnector: Reconnector | null;
@@ -64,8 +69,12 @@ export interface SceneRun {
   ending: ReturnType<typeof setTimeout> | null;
 }
 
-export function createSceneRun(transport: Transport, nowMs: number): SceneRun {
-  return {
+export function createSceneRun(
+  transport: Transport,
+  nowMs: number,
+  createLines: (scene: SceneRun) => LineSender,
+): SceneRun {
+  const run: Omit<SceneRun, 'lines'> = {
     abort: new AbortController(),
     transport,
     player: null,
@@ -82,13 +91,17 @@ export function createSceneRun(transport: Transport, nowMs: number): SceneRun {
     sessionId: null,
     resumeToken: null,
     generation: 0,
-    utteranceGeneration: null,
+    welcomeLineAck: undefined,
     reconnector: null,
-    outage: { reconnects: 0, cancelledUtterances: 0, framesDroppedWhileDisconnected: 0, lastOutageMs: null },
+    outage: { reconnects: 0, queuedUtterances: 0, framesQueuedWhileDisconnected: 0, lostLines: 0, lastOutageMs: null },
     lastInboundAtMs: nowMs,
     utteranceEndAtMs: null,
     timeline: new LatencyTimeline(),
   };
+  // The sender reads the scene (its generation) lazily, so it is made once the rest exists.
+  const scene = run as SceneRun;
+  scene.lines = createLines(scene);
+  return scene;
 }
 
 /** Releases a resource; a failure to release is logged, never thrown (the scene is over either way). */

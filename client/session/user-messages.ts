@@ -17,6 +17,7 @@ export const USER_MESSAGES = {
   'transport.unreachable':
     'Can’t reach the stage server — it may be down, or your connection dropped. Try again in a moment.',
   'transport.lost': 'Lost the connection to the stage — press Start scene to go again.',
+  'line.lost': 'That line didn’t reach the stage — say it again.',
   'transport.timeout': 'The stage server took too long to answer — try again in a moment.',
   'protocol.version': 'This page is out of date — reload it to get the latest version.',
   'session.limit': 'The stage is full right now — try again in a minute.',

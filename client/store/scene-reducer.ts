@@ -1,5 +1,5 @@
 // What the scene is doing, as a pure reducer over the controller's events.
-import type { UserMessage } from '../session/user-messages.js';
+import { type UserMessage, userMessage } from '../session/user-messages.js';
 
 export type ScenePhase = 'idle' | 'starting' | 'running' | 'ending';
 
@@ -62,6 +62,8 @@ export type SceneEvent =
   | { type: 'ending' }
   | { type: 'ended'; notice?: string }
   | { type: 'failed'; error: UserMessage }
+  /** A line the player spoke never reached the relay (the outbox's bound, see client/session/line-outbox.ts). */
+  | { type: 'line.lost' }
   | { type: 'dismiss-error' };
 
 export function sceneReducer(state: SceneState, event: SceneEvent): SceneState {
@@ -122,6 +124,8 @@ export function sceneReducer(state: SceneState, event: SceneEvent): SceneState {
         speakingSpeaker: null,
         error: event.error,
       };
+    case 'line.lost':
+      return { ...state, error: userMessage('line.lost') };
     case 'dismiss-error':
       return { ...state, error: null };
   }

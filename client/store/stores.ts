@@ -9,6 +9,7 @@ import {
   EMPTY_TRANSCRIPT,
   finalizeAll,
   markInterrupted,
+  markLineLost,
   type TranscriptState,
   type TranscriptUpdate,
 } from './transcript-reducer.js';
@@ -67,6 +68,10 @@ export function pushTranscript(stores: AppStores, update: TranscriptUpdate): voi
 
 export function markTranscriptInterrupted(stores: AppStores, turnId: number): void {
   stores.transcript.setState((state) => markInterrupted(state, turnId), true);
+}
+
+export function markTranscriptLineLost(stores: AppStores, utteranceId: number): void {
+  stores.transcript.setState((state) => markLineLost(state, utteranceId), true);
 }
 
 export function closeTranscript(stores: AppStores): void {

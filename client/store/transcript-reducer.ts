@@ -11,6 +11,8 @@ export interface TranscriptEntry {
   final: boolean;
   /** The partner's turn was cut short (barge-in). */
   interrupted?: boolean;
+  /** A player line that never reached the stage (the outbox could not deliver it): say it again. */
+  lost?: boolean;
 }
 
 export interface TranscriptUpdate {
@@ -82,4 +84,25 @@ function findOpenEntry(entries: readonly TranscriptEntry[], speaker: Speaker, st
     if (entry.speaker === speaker && entry.streamId === streamId) return entry.final ? -1 : i;
   }
   return -1;
+}
+
+/** Marks the player's line `streamId` as never delivered; an entry is added when the relay never showed it. */
+export function markLineLost(state: TranscriptState, streamId: number): TranscriptState {
+  for (let i = state.entries.length - 1; i >= 0; i--) {
+    const entry = state.entries[i]!;
+    if (entry.speaker !== 'player' || entry.streamId !== streamId) continue;
+    if (entry.final && !entry.lost && entry.text) break;
+    const entries = state.entries.slice();
+    entries[i] = { ...entry, final: true, lost: true };
+    return { ...state, entries };
+  }
+  const entry: TranscriptEntry = {
+    key: `t${state.created}`,
+    speaker: 'player',
+    streamId,
+    text: '',
+    final: true,
+    lost: true,
+  };
+  return { entries: [...state.entries, entry].slice(-MAX_TRANSCRIPT_ENTRIES), created: state.created + 1 };
 }

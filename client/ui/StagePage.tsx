@@ -1,10 +1,13 @@
 import { useEffect } from 'react';
+import { Link } from '../app/Link.js';
 import { PageHeading } from '../app/PageHeading.js';
+import { hrefFor } from '../app/routes.js';
 import { useAmbientCrowd } from '../audio/use-ambient-crowd.js';
 import { AudienceMeter } from '../stage/AudienceMeter.js';
 import { SceneInfo } from '../stage/SceneInfo.js';
 import { SceneSetupPanel } from '../stage/SceneSetupPanel.js';
 import { CoachNotesJump, StageCoachPanel } from '../stage/StageCoachPanel.js';
+import { stageStatusText } from '../stage/stage-text.js';
 import { AmbientToggle } from './AmbientToggle.js';
 import { useAppStore, useServices, useStage, useStageStore } from './app-context.js';
 import { ErrorBanner } from './ErrorBanner.js';
@@ -19,19 +22,23 @@ function StatusLine() {
   const notice = useAppStore('scene', (s) => s.notice);
   const latencyMs = useAppStore('scene', (s) => s.lastVoiceToVoiceMs);
   const upstream = useAppStore('scene', (s) => s.upstream);
-  const line =
-    phase === 'starting'
-      ? 'Setting the stage…'
-      : phase === 'running'
-        ? 'You’re on. Say a line — your partner will answer.'
-        : phase === 'ending'
-          ? 'Taking a bow…'
-          : (notice ?? 'Step into the light when you’re ready.');
+  const connection = useAppStore('connection', (s) => s.state);
+  const line = stageStatusText(phase, connection, notice);
+  // After the reconnect gave up, the scene so far is kept: History shows it.
+  const lostSceneId = useAppStore('scene', (s) => (s.error?.code === 'transport.lost' ? s.sessionId : null));
   return (
     <div className="flex flex-col items-center gap-1 text-center">
       <p aria-live="polite" className="text-sm text-stone-300 sm:text-base">
         {line}
       </p>
+      {phase === 'idle' && lostSceneId ? (
+        <Link
+          href={hrefFor({ name: 'scene', sessionId: lostSceneId })}
+          className="text-sm text-amber-200 underline underline-offset-2"
+        >
+          See the scene so far in History
+        </Link>
+      ) : null}
       {latencyMs !== null || upstream === 'emulator' ? (
         <p className="text-xs text-stone-400 tabular-nums">
           {latencyMs !== null ? <span>Reply time {latencyMs} ms</span> : null}

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { LOST_LINE_MARK } from '../stage/stage-text.js';
 import { useAppStore } from './app-context.js';
 import { SPEAKER_NAMES, SPEAKER_STYLES } from './speakers.js';
 
@@ -49,6 +50,7 @@ export function Transcript() {
               data-speaker={entry.speaker}
               data-final={entry.final ? 'true' : 'false'}
               data-interrupted={entry.interrupted ? 'true' : undefined}
+              data-lost={entry.lost ? 'true' : undefined}
               className={`max-w-[85%] rounded-2xl border px-3 py-2 text-sm leading-relaxed sm:text-base ${SPEAKER_STYLES[entry.speaker]} ${entry.final ? '' : 'opacity-75'}`}
             >
               <span className="mr-2 text-xs font-semibold uppercase tracking-wider opacity-70">
@@ -57,6 +59,7 @@ export function Transcript() {
               </span>
               <span>{entry.text}</span>
               {entry.interrupted ? <span className="ml-1 text-xs opacity-70">(cut off)</span> : null}
+              {entry.lost ? <span className="ml-1 text-xs opacity-70">{LOST_LINE_MARK}</span> : null}
             </div>
           ))
         )}

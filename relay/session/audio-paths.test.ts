@@ -109,6 +109,13 @@ function uplinkFrames(utteranceId: number, count: number, firstSeq = 0): Uint8Ar
   );
 }
 
+/** The frame as the browser resends it after a drop (same seq, flagged Resent). */
+function resent(frame: Uint8Array): Uint8Array {
+  const copy = frame.slice();
+  copy[1] = copy[1]! | FrameFlag.Resent;
+  return copy;
+}
+
 describe('PlayerUplink', () => {
   it('forwards decoded PCM between activityStart and activityEnd', () => {
     const upstream = new RecordingUpstream();
@@ -144,24 +151,53 @@ describe('PlayerUplink', () => {
     await expect.poll(() => upstream.calls.at(-1), { timeout: UTTERANCE_TAIL_WAIT_MS * 10 }).toBe('end');
   });
 
-  it('cancels an open utterance: activityEnd upstream, its late frames stay stale, a new Start frame opens', () => {
+  it('carries an open line over a connection change: its resend forwards only the frames Live did not get', () => {
     const upstream = new RecordingUpstream();
     const uplink = new PlayerUplink(() => upstream, new LatencyHistogram());
-    expect(uplink.cancelUtterance()).toBeNull();
-    const frames = uplinkFrames(6, 3);
+    expect(uplink.carryOver()).toBeNull();
+    const frames = uplinkFrames(6, 4);
     uplink.startUtterance(6);
     uplink.handleFrame(frames[0]!, performance.now());
-    uplink.endUtterance(6, 3); // waiting for tail frames…
-    expect(uplink.cancelUtterance()).toBe(6); // …when the connection drops
-    expect(upstream.calls).toEqual(['start', 'audio', 'end']);
-    expect(uplink.utteranceId).toBeNull();
     uplink.handleFrame(frames[1]!, performance.now());
-    expect(uplink.framesOutsideUtterance).toBe(1);
-    // The tail timer was cleared: no second activityEnd.
-    expect(upstream.calls.filter((call) => call === 'end')).toHaveLength(1);
+    expect(uplink.carryOver()).toBe(6); // the connection drops mid-line: no activityEnd
+    expect(upstream.calls).toEqual(['start', 'audio', 'audio']);
+    // The resumed connection resends the whole line, flagged Resent.
+    expect(uplink.startUtterance(6)).toBe(false);
+    for (const frame of frames) uplink.handleFrame(resent(frame), performance.now());
+    expect(uplink.duplicateFrames).toBe(2);
+    expect(uplink.endUtterance(6, 4)).toBe(true);
+    expect(upstream.calls).toEqual(['start', 'audio', 'audio', 'audio', 'audio', 'end']);
+    // Resent frames are not live traffic: loss and jitter figures count the live ones only.
+    expect(uplink.stats.snapshot()).toMatchObject({ framesReceived: 2, framesLost: 0 });
+  });
+
+  it('a carried-over line the browser moved on from is ended and reported; the new line opens', () => {
+    const upstream = new RecordingUpstream();
+    const dropped: number[] = [];
+    const uplink = new PlayerUplink(() => upstream, new LatencyHistogram(), {
+      onCarriedOverDropped: (id) => dropped.push(id),
+    });
+    uplink.startUtterance(6);
+    uplink.handleFrame(uplinkFrames(6, 1)[0]!, performance.now());
+    uplink.carryOver();
+    // The next line's Start frame beats its utterance.start.
     uplink.handleFrame(uplinkFrames(7, 1, 20)[0]!, performance.now());
+    expect(dropped).toEqual([6]);
     expect(uplink.utteranceId).toBe(7);
-    expect(upstream.calls.slice(-2)).toEqual(['start', 'audio']);
+    expect(upstream.calls).toEqual(['start', 'audio', 'end', 'start', 'audio']);
+    // On the same connection a new line still just ends the open one, with no report.
+    uplink.startUtterance(8);
+    expect(dropped).toEqual([6]);
+  });
+
+  it('never forwards a line the session already has (its start and frames are duplicates)', () => {
+    const upstream = new RecordingUpstream();
+    const uplink = new PlayerUplink(() => upstream, new LatencyHistogram(), { hasLine: (id) => id <= 6 });
+    expect(uplink.startUtterance(6)).toBe(false);
+    for (const frame of uplinkFrames(6, 3)) uplink.handleFrame(resent(frame), performance.now());
+    expect(uplink.utteranceId).toBeNull();
+    expect(uplink.duplicateFrames).toBe(3);
+    expect(upstream.calls).toEqual([]);
   });
 
   it('rejects bad frames with their codes and opens an utterance from its Start frame', () => {

@@ -28,6 +28,8 @@ export interface SessionTakenOverEvent {
   /** Stored running totals: new usage adds to them. */
   usage: { inputAudioTokens: number; outputAudioTokens: number; textTokens: number };
   reconnects: number;
+  /** The stored session's expiry: the turns written from here on expire with it. */
+  expireAt?: Date;
 }
 
 export interface TurnStartedEvent {

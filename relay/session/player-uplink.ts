@@ -18,6 +18,16 @@ const OK: UplinkResult = { ok: true };
  */
 export const UTTERANCE_TAIL_WAIT_MS = 120;
 
+export interface PlayerUplinkOptions {
+  /** The session already has this line (taken or answered): its start and frames are duplicates, never forwarded. */
+  hasLine?: (utteranceId: number) => boolean;
+  /**
+   * A line carried over a connection change was given up by the browser (its next line started instead): it was
+   * ended upstream (activityEnd) and the session drops the model's answer to the half line.
+   */
+  onCarriedOverDropped?: (utteranceId: number) => void;
+}
+
 export class PlayerUplink {
   readonly stats = new UplinkStats();
   private readonly decoder = new UplinkDecoder();
@@ -30,22 +40,39 @@ export class PlayerUplink {
   framesOutsideUtterance = 0;
   /** Frames that arrived while the upstream was reconnecting (resuming after goAway or a drop). */
   framesWithoutUpstream = 0;
+  /** Frames of the open line that were already forwarded (its resend after a drop), and of lines already taken. */
+  duplicateFrames = 0;
+  /** Seqs of the open line already forwarded: a resend after a drop forwards only what Live did not get. */
+  private readonly forwardedSeqs = new Set<number>();
+  /** The open line began on an earlier connection: the browser resends it whole, or moves on to its next line. */
+  private carriedOver = false;
 
   constructor(
     private readonly upstream: () => Upstream | null,
     private readonly latency: LatencyHistogram,
+    private readonly options: PlayerUplinkOptions = {},
   ) {}
 
   get utteranceId(): number | null {
     return this.activeUtteranceId;
   }
 
-  /** Returns true when this started a new utterance upstream. */
+  /** Returns true when this started a new utterance upstream (false for the open one, or a line already had). */
   startUtterance(utteranceId: number): boolean {
-    if (this.activeUtteranceId === utteranceId) return false;
-    if (this.activeUtteranceId !== null) this.finishUtterance();
+    if (this.activeUtteranceId === utteranceId) {
+      // The browser resends the open line from its first frame: the frames Live has are skipped by seq.
+      this.carriedOver = false;
+      return false;
+    }
+    if (this.options.hasLine?.(utteranceId)) return false;
+    if (this.activeUtteranceId !== null) {
+      const dropped = this.carriedOver ? this.activeUtteranceId : null;
+      this.finishUtterance();
+      if (dropped !== null) this.options.onCarriedOverDropped?.(dropped);
+    }
     this.activeUtteranceId = utteranceId;
     this.framesInUtterance = 0;
+    this.forwardedSeqs.clear();
     this.stats.resetJitterReference();
     this.upstream()?.activityStart();
     return true;
@@ -67,15 +94,14 @@ export class PlayerUplink {
   }
 
   /**
-   * Drops the open utterance (its connection went away mid-speech): activityEnd goes upstream so Live is not
-   * left mid-activity, and its late frames stay stale. Returns the cancelled utterance id, or null if none was
-   * open. The caller discards the model's reply to the half-turn.
+   * The browser's connection changed (dropped, or replaced by its resume) while a line was open: the line stays
+   * open upstream (no activityEnd, Live never answers half a line) and waits for the browser to send it again.
+   * Returns its id, or null when none was open.
    */
-  cancelUtterance(): number | null {
-    const cancelled = this.activeUtteranceId;
-    if (cancelled === null) return null;
-    this.finishUtterance();
-    return cancelled;
+  carryOver(): number | null {
+    if (this.activeUtteranceId === null || this.closing) return null;
+    this.carriedOver = true;
+    return this.activeUtteranceId;
   }
 
   /** Stops waiting for tail frames (session ending). */
@@ -90,6 +116,8 @@ export class PlayerUplink {
     this.closing = null;
     this.lastEndedUtteranceId = this.activeUtteranceId;
     this.activeUtteranceId = null;
+    this.carriedOver = false;
+    this.forwardedSeqs.clear();
     this.upstream()?.activityEnd();
   }
 
@@ -103,15 +131,24 @@ export class PlayerUplink {
       if (error instanceof FrameError) return { ok: false, error };
       throw error;
     }
-    this.stats.record(frame.seq, frame.timestampMs, arrivalMs, bytes.byteLength);
+    // A resent frame is not live: its seq and timestamp are from before the drop.
+    const resent = (frame.flags & FrameFlag.Resent) !== 0;
+    if (!resent) this.stats.record(frame.seq, frame.timestampMs, arrivalMs, bytes.byteLength);
     // `audio` and `control` are separate streams, so a new utterance's first frames can beat its
-    // utterance.start; a Start/PreRoll frame of a new utterance opens it. Anything else is stale.
+    // utterance.start; a Start/PreRoll frame of a new utterance opens it (also over a line carried over a
+    // connection change that the browser gave up). Anything else is stale.
     const opensUtterance =
-      this.activeUtteranceId === null &&
+      (this.activeUtteranceId === null || (this.carriedOver && this.activeUtteranceId !== frame.streamId)) &&
       (frame.flags & (FrameFlag.Start | FrameFlag.PreRoll)) !== 0 &&
-      frame.streamId !== this.lastEndedUtteranceId;
+      frame.streamId !== this.lastEndedUtteranceId &&
+      !this.options.hasLine?.(frame.streamId);
     if (this.activeUtteranceId !== frame.streamId && !opensUtterance) {
-      this.framesOutsideUtterance++;
+      if (this.options.hasLine?.(frame.streamId)) this.duplicateFrames++;
+      else this.framesOutsideUtterance++;
+      return OK;
+    }
+    if (!opensUtterance && this.forwardedSeqs.has(frame.seq)) {
+      this.duplicateFrames++;
       return OK;
     }
     let pcm: Buffer;
@@ -130,6 +167,7 @@ export class PlayerUplink {
       return OK;
     }
     upstream.sendAudio(pcm);
+    this.forwardedSeqs.add(frame.seq);
     this.latency.record(performance.now() - arrivalMs);
     this.framesInUtterance++;
     if (this.closing && this.framesInUtterance >= this.closing.frameCount) this.finishUtterance();

@@ -40,4 +40,6 @@ export interface SessionTakeover {
   /** The scene so far, from the stored turns (for the coach, and to rebuild a fresh upstream's context). */
   transcript: TranscriptLine[];
   stored: Omit<SessionTakenOverEvent, 'sessionId'>;
+  /** The last player line the stored turns answered (their `lineId`): a resend of it or older is a duplicate. */
+  lineAck?: number;
 }

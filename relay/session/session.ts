@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import { StageScene } from '../stage/stage-scene.js';
 import type { ClientConnection } from './connection.js';
 import { ErrorLimiter } from './error-limiter.js';
+import { LineLedger } from './line-ledger.js';
 import type { SessionObserver } from './observer.js';
 import type { PartnerDownlink, PartnerTurn } from './partner-downlink.js';
 import { PlayerUplink } from './player-uplink.js';
@@ -42,6 +43,8 @@ export class Session {
   private sceneOver = false;
   /** A half-turn was cancelled (connection drop): its reply and input transcript are dropped until Live ends it. */
   private halfTurnPending = false;
+  /** The player's lines this scene already has: a line resent after a drop is answered once (line-ledger.ts). */
+  private readonly lines: LineLedger;
 
   constructor(private readonly deps: SessionDeps) {
     this.id = deps.sessionId;
@@ -64,7 +67,11 @@ export class Session {
       // scene so far, so the partner carries on instead of the scene ending.
       history: () => this.stage.historyForFreshUpstream(),
     });
-    this.uplink = new PlayerUplink(() => this.link.current, deps.metrics.uplink);
+    this.lines = new LineLedger(deps.takeover?.lineAck);
+    this.uplink = new PlayerUplink(() => this.link.current, deps.metrics.uplink, {
+      hasLine: (utteranceId) => this.lines.has(utteranceId),
+      onCarriedOverDropped: (utteranceId) => this.dropHalfLine(utteranceId),
+    });
     this.downlink = createSessionDownlink({
       metrics: deps.metrics,
       sendAudio: (frame) => this.connection?.sendAudio(frame) ?? false,
@@ -155,6 +162,8 @@ export class Session {
     const previous = this.connection;
     this.connection = connection;
     if (previous && previous !== connection) previous.close('replaced by a resumed connection');
+    // A line open on the old connection waits for the browser to resend it (its outbox keeps it until acked).
+    if (previous !== connection) this.uplink.carryOver();
     connection.onControl((raw) => this.handleControl(raw));
     connection.onAudio((frame) => this.handleAudio(frame, performance.now()));
     connection.onClose((reason) => this.onConnectionClosed(connection, reason));
@@ -238,18 +247,11 @@ export class Session {
     }
     // Keep the upstream for a while: a browser that dropped comes back with its resume token.
     this.notify((o) => o.onSessionDetached?.(this.id));
-    const cancelled = this.uplink.cancelUtterance();
-    let cut: PartnerTurn | null;
-    if (cancelled === null) {
-      cut = this.downlink.interruptTurn(true);
-    } else {
-      // The player never finished that line: Live got activityEnd (not left mid-activity), and whatever it
-      // answers to the half-turn is dropped, so the resumed scene does not open with a reply to half a sentence.
-      this.turns.playerCancelled(cancelled);
-      cut = this.downlink.discardReply();
-      this.halfTurnPending = true;
-    }
+    // A line the player was speaking stays open upstream: the browser's outbox sends it again whole on its
+    // resumed connection (frames Live already has are skipped), so it is answered as one line, once.
+    const open = this.uplink.carryOver();
     // A reply cut here is stored as cut now (Live's later turnComplete for it no longer reaches the player).
+    const cut = open === null ? this.downlink.interruptTurn(true) : null;
     if (cut) this.turns.partnerInterrupted(cut);
     this.log.info('connection lost, waiting for resume', { reason, graceMs: this.deps.graceMs });
     this.graceTimer = setTimeout(() => this.end('connection lost'), this.deps.graceMs);
@@ -283,10 +285,21 @@ export class Session {
         return;
       case 'utterance.start':
         if (this.sceneOver) return;
+        if (this.lines.has(message.utteranceId)) {
+          this.lines.duplicateLines++;
+          return;
+        }
         if (this.uplink.startUtterance(message.utteranceId)) this.turns.playerStarted(message.utteranceId);
         return;
       case 'utterance.end':
+        // A line this scene already has (its ack was lost): never answered twice; acknowledged again.
+        if (this.lines.has(message.utteranceId)) {
+          const acked = this.lines.acked;
+          if (acked !== null && this.lines.isAcked(message.utteranceId)) this.sendLineAck(acked);
+          return;
+        }
         if (!this.uplink.endUtterance(message.utteranceId, message.frameCount)) return;
+        this.lines.took(message.utteranceId, performance.now());
         this.turns.playerEnded(message.utteranceId);
         // Live interrupted any reply to a cancelled half-turn at this utterance's activityStart: what comes
         // after this utterance's end is the answer to it.
@@ -346,7 +359,9 @@ export class Session {
   private upstreamEvents(): LinkEvents {
     return {
       onAudio: (pcm, receivedAtMs) => {
-        if (this.state === 'live') this.downlink.pushAudio(pcm, receivedAtMs);
+        if (this.state !== 'live') return;
+        this.downlink.pushAudio(pcm, receivedAtMs);
+        this.ackAnsweredLines(this.downlink.currentTurn);
       },
       onInputTranscript: (text) => {
         if (!this.halfTurnPending) this.turns.playerText(text);
@@ -358,10 +373,14 @@ export class Session {
         if (!this.link.awaitingReply && this.downlink.currentTurn?.speaker !== 'partner') return;
         const turn = this.state === 'live' ? this.downlink.ensureTurn() : null;
         if (turn) this.turns.partnerText(turn.turnId, text);
+        this.ackAnsweredLines(turn);
       },
       onTurnComplete: () => {
         const turn = this.downlink.finishTurn();
         if (turn) this.send({ type: 'partner.end', turnId: turn.turnId, interrupted: false });
+        // Live finished its turn: every line it had is answered (also by a reply with no audio).
+        const acked = this.lines.answered(performance.now());
+        if (acked !== null) this.sendLineAck(acked);
         this.halfTurnPending = false;
         // Final once its transcript's tail is in (turn-log.ts); the last reply's tail too, before the scene closes.
         this.turns.replyCompleted(() => {
@@ -374,6 +393,29 @@ export class Session {
       },
       onUsage: (usage: UpstreamUsage) => this.notify((o) => o.onUsage?.({ sessionId: this.id, usage, at: new Date() })),
     };
+  }
+
+  /** A partner reply that started after a line was taken answers it: the browser may forget the line. */
+  private ackAnsweredLines(turn: PartnerTurn | null): void {
+    if (turn?.speaker !== 'partner') return;
+    const acked = this.lines.answered(turn.startedAtMs);
+    if (acked !== null) this.sendLineAck(acked);
+  }
+
+  private sendLineAck(utteranceId: number): void {
+    this.send({ type: 'line.ack', utteranceId });
+  }
+
+  /**
+   * The browser moved on from a line a connection change cut (it could not resend it): Live got activityEnd for
+   * the half line (not left mid-activity), and whatever it answers to it is dropped, so the scene does not go on
+   * with a reply to half a sentence.
+   */
+  private dropHalfLine(utteranceId: number): void {
+    this.turns.playerCancelled(utteranceId);
+    const cut = this.downlink.discardReply();
+    if (cut) this.turns.partnerInterrupted(cut);
+    this.halfTurnPending = true;
   }
 
   /** Stops the partner mid-turn (or, on a barge-in, the MC): see cutDownlinkTurn. */
@@ -391,6 +433,7 @@ export class Session {
       resumeToken: this.deps.issueResumeToken(this.id),
       upstream: this.deps.upstreamKind,
       resumed,
+      ...(this.lines.acked !== null ? { lineAck: this.lines.acked } : {}),
     });
     this.stage.sendState();
   }
@@ -439,11 +482,11 @@ export class Session {
   private handOff(): void {
     this.lifecycle.transition('draining');
     if (this.graceTimer) clearTimeout(this.graceTimer);
-    // A line the player had not finished is cancelled (never half a turn to the model); a partner turn in
+    // A line not yet answered (still being spoken, or waiting for its reply) is neither ended upstream nor stored:
+    // the browser's outbox sends it whole to the instance that takes over, which answers it. A partner turn in
     // flight is stored as interrupted.
-    const cancelled = this.uplink.cancelUtterance();
-    if (cancelled !== null) this.turns.playerCancelled(cancelled);
     this.uplink.dispose();
+    this.turns.forgetUnansweredPlayer();
     const cut = this.downlink.interruptTurn(false);
     if (cut) this.send({ type: 'partner.end', turnId: cut.turnId, interrupted: true });
     this.turns.finalizeAll(false, true);
@@ -462,6 +505,8 @@ export class Session {
       uplink: this.uplink.stats.snapshot(),
       framesOutsideUtterance: this.uplink.framesOutsideUtterance,
       framesWithoutUpstream: this.uplink.framesWithoutUpstream,
+      duplicateFrames: this.uplink.duplicateFrames,
+      duplicateLines: this.lines.duplicateLines,
       downlink: { framesSent: this.downlink.framesSent, framesDropped: this.downlink.framesDropped },
       errorsSuppressed: this.errors.suppressed,
       upstream: { state: this.link.state, resumes: this.link.resumes },

@@ -81,6 +81,8 @@ export async function loadSceneForTakeover(
     playerTurnsDone,
   });
   const seqEnd = turns.reduce((max, turn) => Math.max(max, turn.seq + 1), 0);
+  // The last answered line (turns come in seq order): a resend of it, or of an older one, is a duplicate.
+  const lineAck = turns.findLast((turn) => turn.speaker === 'player' && turn.lineId !== undefined)?.lineId;
   return {
     ok: true,
     scene: {
@@ -88,6 +90,7 @@ export async function loadSceneForTakeover(
       stage,
       resumptionHandle: stored.resumptionHandle ?? undefined,
       takeover: {
+        ...(lineAck !== undefined ? { lineAck } : {}),
         transcript,
         stored: {
           turnCount: Math.max(stored.turnCount, seqEnd),
@@ -97,6 +100,7 @@ export async function loadSceneForTakeover(
             textTokens: stored.usage.textTokens,
           },
           reconnects: stored.quality.reconnects,
+          expireAt: stored.expireAt,
         },
       },
     },

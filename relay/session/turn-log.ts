@@ -121,6 +121,14 @@ export class TurnLog {
     this.finalizePlayer('cancelled');
   }
 
+  /**
+   * The scene moves to another instance while the player's line has no reply yet: it is not stored here (the
+   * browser's outbox sends it whole to the instance that takes over, which answers and stores it).
+   */
+  forgetUnansweredPlayer(): void {
+    if (this.player && !this.player.checkpointed) this.player = null;
+  }
+
   playerText(text: string): void {
     if (!this.player) return;
     this.player.text += text;

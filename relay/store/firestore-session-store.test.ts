@@ -278,3 +278,46 @@ describe('FirestoreSessionStore on the emulator', () => {
     });
   });
 });
+
+describe('writes while a reply streams', () => {
+  /** 3 s of a reply: its transcript grows every 100 ms (a provisional write of the turn each time), usage twice. */
+  async function streamReply(store: FirestoreSessionStore): Promise<string> {
+    const { id } = store.createSession({ ownerId: 'u-stream', game: 'freeze', model: 'm', createdAt: new Date() });
+    const startedAt = new Date();
+    let text = '';
+    for (let piece = 0; piece < 30; piece++) {
+      text += `word${piece} `;
+      store.recordTurn(id, { seq: 0, speaker: 'partner', text, startedAt, endedAt: new Date(), interrupted: true });
+      if (piece % 15 === 14)
+        store.updateSession(id, { usage: { inputAudioTokens: piece, outputAudioTokens: 0, textTokens: 0 } });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    store.recordTurn(id, { seq: 0, speaker: 'partner', text, startedAt, endedAt: new Date(), interrupted: false });
+    // Not flushed (a flush commits at once, as on shutdown): the final write lands at its own pace.
+    const deadline = performance.now() + 5_000;
+    while ((await store.getTurns(id))[0]?.interrupted !== false) {
+      if (performance.now() > deadline) throw new Error('the final turn never landed');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return id;
+  }
+
+  it('writes no document more than once a second, and every turn carries its session’s expireAt', async () => {
+    const unpaced = newStore({ minKeyIntervalMs: 0 });
+    await streamReply(unpaced);
+    const paced = newStore();
+    const id = await streamReply(paced);
+    console.log(
+      `max writes per document per second while a reply streams: ${unpaced.maxWritesPerDocPerSecond} unpaced (50 ms batches), ${paced.maxWritesPerDocPerSecond} paced`,
+    );
+    expect(unpaced.maxWritesPerDocPerSecond).toBeGreaterThan(5);
+    expect(paced.maxWritesPerDocPerSecond).toBeLessThanOrEqual(1);
+    // Nothing folded away: the stored turn is the final one, whole.
+    const [turn] = await paced.getTurns(id);
+    expect(turn).toMatchObject({ seq: 0, interrupted: false });
+    expect(turn?.text.split(' ').filter(Boolean)).toHaveLength(30);
+    const session = await paced.getSession(id);
+    const turnDoc = await db.collection('sessions').doc(id).collection('turns').doc('000000').get();
+    expect((turnDoc.get('expireAt') as { toDate(): Date }).toDate().getTime()).toBe(session!.expireAt.getTime());
+  }, 30_000);
+});

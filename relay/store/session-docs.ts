@@ -32,6 +32,10 @@ export interface TurnDoc {
   /** Audience turns only: the exchange's sentiment and the room's running mood after it, in [-1, 1]. */
   sentiment?: number;
   mood?: number;
+  /** Player turns only: the line's utterance id (relay/session/line-ledger.ts). */
+  lineId?: number;
+  /** The session's expireAt (TTL field): Firestore TTL does not cascade, so turns carry their own. */
+  expireAt?: Date;
 }
 
 export function toTurnDoc(turn: TurnRecord): TurnDoc {
@@ -48,6 +52,7 @@ export function toTurnDoc(turn: TurnRecord): TurnDoc {
     // Absent (not null) on other speakers' turns: Firestore refuses undefined, and the field means nothing there.
     ...(turn.sentiment === undefined ? {} : { sentiment: turn.sentiment }),
     ...(turn.mood === undefined ? {} : { mood: turn.mood }),
+    ...(turn.lineId === undefined ? {} : { lineId: turn.lineId }),
   };
 }
 
@@ -137,6 +142,7 @@ const turnDocSchema = z.object({
   tokens: count.nullable().default(null),
   sentiment: z.number().min(-1).max(1).optional().catch(undefined),
   mood: z.number().min(-1).max(1).optional().catch(undefined),
+  lineId: z.number().int().min(0).max(0xffff).optional().catch(undefined),
 });
 
 /** Parses a stored session; null when the document is not one of ours (never trust stored shape blindly). */
@@ -148,12 +154,13 @@ export function fromSessionDoc(id: string, data: unknown): StoredSession | null 
 export function fromTurnDoc(data: unknown): StoredTurn | null {
   const parsed = turnDocSchema.safeParse(data);
   if (!parsed.success) return null;
-  const { voiceToVoiceMs, tokens, sentiment, mood, ...rest } = parsed.data;
+  const { voiceToVoiceMs, tokens, sentiment, mood, lineId, ...rest } = parsed.data;
   return {
     ...rest,
     voiceToVoiceMs: voiceToVoiceMs ?? undefined,
     tokens: tokens ?? undefined,
     ...(sentiment === undefined ? {} : { sentiment }),
     ...(mood === undefined ? {} : { mood }),
+    ...(lineId === undefined ? {} : { lineId }),
   };
 }

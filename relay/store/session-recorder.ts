@@ -64,6 +64,11 @@ function newRecordedSession(): RecordedSession {
   };
 }
 
+/** A player line's utterance id, stored so a takeover knows which lines are answered; none for a cancelled one. */
+function lineIdOf(event: TurnEndedEvent): { lineId?: number } {
+  return event.speaker === 'player' && !event.cancelled ? { lineId: event.turnId } : {};
+}
+
 /** Nearest-rank percentile of a non-empty list. */
 export function percentile(values: readonly number[], fraction: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -100,7 +105,7 @@ export class SessionRecorder implements SessionObserver {
     session.nextSeq = Math.max(session.nextSeq, event.turnCount);
     session.usage = { ...event.usage };
     session.reconnects = event.reconnects + 1;
-    this.store.claimSession(event.sessionId);
+    this.store.claimSession(event.sessionId, event.expireAt ? { expireAt: event.expireAt } : {});
   }
 
   onSessionHandedOff(sessionId: string): void {
@@ -139,6 +144,7 @@ export class SessionRecorder implements SessionObserver {
       startedAt: event.startedAt,
       endedAt: event.endedAt,
       interrupted: event.interrupted,
+      ...lineIdOf(event),
     });
   }
 
@@ -156,6 +162,7 @@ export class SessionRecorder implements SessionObserver {
       interrupted: event.interrupted,
       ...(event.sentiment === undefined ? {} : { sentiment: event.sentiment }),
       ...(event.mood === undefined ? {} : { mood: event.mood }),
+      ...lineIdOf(event),
     };
     if (event.speaker === 'partner') {
       // The browser's figure (its end of speech → sound out of its speaker) is the real voice-to-voice; the

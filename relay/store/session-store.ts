@@ -74,6 +74,11 @@ export interface TurnRecord {
   sentiment?: number;
   /** Audience turns: the room's running mood after this reaction, in [-1, 1] (the scene's mood over time). */
   mood?: number;
+  /**
+   * Player turns: the browser's utterance id of the line. Another instance taking the scene over knows from the
+   * last one which lines are answered, so a line resent after the hand-off is answered once.
+   */
+  lineId?: number;
 }
 
 export interface StoredTurn extends TurnRecord {
@@ -110,9 +115,9 @@ export interface SessionStore {
   /**
    * This instance plays the scene now (the browser resumed or it was taken over here). Its `holder` becomes us,
    * its writes are plain again (see markDetached), and an abandon from an instance that lost the scene is not
-   * written.
+   * written. `known.expireAt`: the stored session's expiry (a takeover), which its new turns carry too.
    */
-  claimSession(sessionId: string): void;
+  claimSession(sessionId: string, known?: { expireAt?: Date }): void;
   updateSession(sessionId: string, patch: SessionPatch): void;
   /**
    * The browser left (it may resume on another instance). Until claimSession, this instance's writes for the scene

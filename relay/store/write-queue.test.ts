@@ -1,6 +1,6 @@
 // The queue's own policy (batching, backoff, bounds, isolation) through its commit seam. Firestore itself is
 // exercised in firestore-session-store.test.ts and relay/test/firestore-fault.test.ts.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ExponentialBackoff } from './retry-policy.js';
 import { type QueuedWrite, WriteQueue } from './write-queue.js';
 
@@ -154,6 +154,42 @@ describe('WriteQueue', () => {
     expect(await queue.close(1_000)).toBe(true);
     expect(committed).toEqual(['t0']);
     expect(queue.enqueue(new ItemWrite('a', true, ['t1']))).toBe(false);
+  });
+
+  it('paces each key: one commit per minKeyIntervalMs, later writes fold into the waiting one; flush does not wait', async () => {
+    vi.useFakeTimers();
+    try {
+      const t0 = Date.now();
+      const commits: Array<{ atMs: number; items: string[] }> = [];
+      const queue = new WriteQueue<ItemWrite>({
+        commit: async (writes) => {
+          commits.push({ atMs: Date.now() - t0, items: writes.flatMap((write) => write.items) });
+        },
+        flushIntervalMs: 1,
+        minKeyIntervalMs: 1_000,
+        clockMs: () => Date.now(),
+      });
+      queue.enqueue(new ItemWrite('a', true, ['a0']));
+      await vi.advanceTimersByTimeAsync(1);
+      // A transcript piece every 100 ms for 2.5 s: key a waits out its second; key b is not held back by it.
+      for (let t = 100; t <= 2_500; t += 100) {
+        await vi.advanceTimersByTimeAsync(t - (Date.now() - t0));
+        queue.enqueue(new ItemWrite('a', true, [`a${t}`]));
+        if (t === 300) queue.enqueue(new ItemWrite('b', true, ['b0']));
+      }
+      await vi.advanceTimersByTimeAsync(10);
+      const aCommits = commits.filter((c) => c.items.some((item) => item.startsWith('a')));
+      expect(aCommits.map((c) => c.atMs)).toEqual([1, 1_001, 2_001]);
+      expect(commits.find((c) => c.items.includes('b0'))?.atMs).toBe(301);
+      // Nothing is lost: every piece is in some commit, in order; the rest goes out with a flush at once.
+      const flushed = queue.flush(1_000);
+      await vi.advanceTimersByTimeAsync(5);
+      expect(await flushed).toBe(true);
+      const aItems = commits.flatMap((c) => c.items.filter((item) => item.startsWith('a')));
+      expect(aItems).toEqual(['a0', ...Array.from({ length: 25 }, (_, i) => `a${(i + 1) * 100}`)]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -8,6 +8,10 @@
 //   create/end, turns) are still kept.
 // - backlog + write > maxBufferedWrites: the hard memory cap; even critical writes are refused and counted,
 //   because a relay that runs out of memory loses every live scene, not one write.
+//
+// Per-key pacing (minKeyIntervalMs): a key committed less than that long ago waits, and what is enqueued for it
+// meanwhile folds into its waiting write. While replies stream (a transcript piece every ~100 ms), a session's
+// documents are then written about once a second instead of every batch. flush() and close() do not wait.
 import { ExponentialBackoff, isTransientError, type RetryPolicy } from './retry-policy.js';
 
 export interface QueuedWrite {
@@ -29,6 +33,10 @@ export interface WriteQueueOptions<W extends QueuedWrite> {
   maxBacklog?: number;
   maxBufferedWrites?: number;
   retryPolicy?: RetryPolicy;
+  /** A key's writes commit at most once per this many ms (0 = every batch); flush/close do not wait for it. */
+  minKeyIntervalMs?: number;
+  /** performance.now() by default; tests pass a clock. */
+  clockMs?: () => number;
   /** A write Firestore refused for good (not transient): it cannot ever land, so it leaves the queue. */
   onPermanentFailure?(writes: readonly W[], err: unknown): void;
 }
@@ -70,6 +78,11 @@ export class WriteQueue<W extends QueuedWrite> {
   /** Set once close() has given up waiting: no more commits or retries from this queue. */
   private stopped = false;
   private drainWaiters: Array<() => void> = [];
+  /** When each key last went into a commit, while that is within minKeyIntervalMs. */
+  private readonly lastCommitAtByKey = new Map<string, number>();
+  private readonly minKeyIntervalMs: number;
+  private readonly now: () => number;
+  private timerDueAtMs = 0;
   private readonly flushIntervalMs: number;
   private readonly maxBatchWrites: number;
   private readonly maxBacklog: number;
@@ -91,6 +104,8 @@ export class WriteQueue<W extends QueuedWrite> {
     this.maxBacklog = options.maxBacklog ?? DEFAULT_MAX_BACKLOG;
     this.maxBufferedWrites = options.maxBufferedWrites ?? DEFAULT_MAX_BUFFERED_WRITES;
     this.retryPolicy = options.retryPolicy ?? new ExponentialBackoff();
+    this.minKeyIntervalMs = options.minKeyIntervalMs ?? 0;
+    this.now = options.clockMs ?? (() => performance.now());
   }
 
   /** Document writes acknowledged by enqueue but not yet committed. */
@@ -132,12 +147,7 @@ export class WriteQueue<W extends QueuedWrite> {
   /** Resolves true once everything enqueued so far is committed, false if timeoutMs passes first. */
   flush(timeoutMs: number): Promise<boolean> {
     if (this.pending.length === 0) return Promise.resolve(true);
-    if (this.timer && !this.inBackoff) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      void this.commitNext();
-    }
-    return new Promise((resolve) => {
+    const drained = new Promise<boolean>((resolve) => {
       const timeout = setTimeout(() => {
         this.drainWaiters = this.drainWaiters.filter((waiter) => waiter !== onDrained);
         resolve(false);
@@ -148,6 +158,13 @@ export class WriteQueue<W extends QueuedWrite> {
       };
       this.drainWaiters.push(onDrained);
     });
+    // After the waiter is in: a flush commits at once, whatever key pacing would have waited for.
+    if (this.timer && !this.inBackoff) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      void this.commitNext();
+    }
+    return drained;
   }
 
   /** Refuses new writes, drains for up to timeoutMs, then stops retrying. */
@@ -161,20 +178,57 @@ export class WriteQueue<W extends QueuedWrite> {
   }
 
   private schedule(delayMs = this.flushIntervalMs): void {
-    if (this.stopped || this.committing || this.timer || this.pending.length === 0) return;
-    const dueMs = this.backlogWrites >= this.maxBatchWrites ? 0 : delayMs;
+    if (this.stopped || this.committing || this.inBackoff || this.pending.length === 0) return;
+    const dueMs = this.backlogWrites >= this.maxBatchWrites ? 0 : Math.max(delayMs, this.pacingWaitMs());
+    // A timer set for a cooling key must not hold back a write of another key that may go sooner.
+    if (this.timer) {
+      if (this.timerDueAtMs <= this.now() + dueMs) return;
+      clearTimeout(this.timer);
+    }
+    this.timerDueAtMs = this.now() + dueMs;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.commitNext();
     }, dueMs);
   }
 
+  /** A flush or close commits everything at once; otherwise a key committed recently waits its turn. */
+  private get pacing(): boolean {
+    return this.minKeyIntervalMs > 0 && this.drainWaiters.length === 0 && !this.closed;
+  }
+
+  private coolingUntilMs(key: string, nowMs: number): number {
+    const lastMs = this.lastCommitAtByKey.get(key);
+    if (lastMs === undefined) return nowMs;
+    if (nowMs - lastMs >= this.minKeyIntervalMs) {
+      this.lastCommitAtByKey.delete(key);
+      return nowMs;
+    }
+    return lastMs + this.minKeyIntervalMs;
+  }
+
+  /** How long until some waiting write may commit: 0 when one may now (or pacing is off). */
+  private pacingWaitMs(): number {
+    if (!this.pacing) return 0;
+    const nowMs = this.now();
+    let soonestMs = Number.POSITIVE_INFINITY;
+    for (const entry of this.pending) {
+      soonestMs = Math.min(soonestMs, this.coolingUntilMs(entry.write.key, nowMs));
+      if (soonestMs <= nowMs) return 0;
+    }
+    return Number.isFinite(soonestMs) ? soonestMs - nowMs : 0;
+  }
+
   private takeBatch(): Entry<W>[] {
     const batch: Entry<W>[] = [];
     let writes = 0;
     const limit = this.isolateEntries > 0 ? 1 : this.pending.length;
+    const pacing = this.pacing && this.isolateEntries === 0;
+    const nowMs = this.now();
     for (const entry of this.pending) {
       if (batch.length >= limit) break;
+      // Per key in order: a key that is cooling keeps all its entries back.
+      if (pacing && this.coolingUntilMs(entry.write.key, nowMs) > nowMs) continue;
       if (batch.length > 0 && writes + entry.write.writeCount > this.maxBatchWrites) break;
       batch.push(entry);
       writes += entry.write.writeCount;
@@ -186,7 +240,17 @@ export class WriteQueue<W extends QueuedWrite> {
     if (this.committing || this.pending.length === 0) return;
     this.committing = true;
     const batch = this.takeBatch();
-    for (const entry of batch) entry.inFlight = true;
+    if (batch.length === 0) {
+      // Every waiting key is cooling: come back when the first may go.
+      this.committing = false;
+      this.schedule(0);
+      return;
+    }
+    const startedAtMs = this.now();
+    for (const entry of batch) {
+      entry.inFlight = true;
+      if (this.minKeyIntervalMs > 0) this.lastCommitAtByKey.set(entry.write.key, startedAtMs);
+    }
     try {
       await this.options.commit(batch.map((entry) => entry.write));
       this.retryAttempt = 0;
