@@ -32,6 +32,9 @@ export interface SceneSetupRecord {
   suggestion: Suggestion;
   partnerVoice: string;
   mcVoice: string;
+  /** The cast (shared/cast.ts ids); absent on scenes stored before personas. */
+  persona?: string;
+  audience?: string;
 }
 
 export interface NewSession {
