@@ -62,6 +62,8 @@ export interface SceneDeps {
   /** One reconnect attempt (connect + hello + welcome) gets this long. */
   reconnectAttemptTimeoutMs?: number;
   reconnectPolicy?: ReconnectPolicy;
+  /** The partner's playback volume when a scene's player starts (0..1). */
+  partnerVolume?: () => number;
   /** After End scene, how long the MC's closing line and the coach's report may take to arrive. */
   endingWaitMs?: number;
 }
@@ -132,8 +134,10 @@ export class SceneController {
     // Whenever the player arrives: keep it if the scene still runs, or close it (teardown already ran).
     playerReady.then(
       (player) => {
-        if (this.#isCurrent(scene)) scene.player = player;
-        else void release(() => player.close(), 'late player did not close cleanly');
+        if (this.#isCurrent(scene)) {
+          scene.player = player;
+          player.setVolume?.(this.#deps.partnerVolume?.() ?? 1);
+        } else void release(() => player.close(), 'late player did not close cleanly');
       },
       () => {},
     );
@@ -163,6 +167,11 @@ export class SceneController {
     if (paused) holdPartner(scene, null, (message) => this.#send(scene, message));
     dispatchScene(this.#deps.stores, { type: 'hold', paused });
     this.#hold.setHeld(paused || this.#deps.stores.scene.getState().muted);
+  }
+
+  /** The partner's playback volume, 0..1 (the player applies it after the jitter buffer). */
+  setPartnerVolume(level: number): void {
+    this.#scene?.player?.setVolume?.(level);
   }
 
   /** Frames the mic produced while muted or paused (none of them sent). */
