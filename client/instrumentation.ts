@@ -29,6 +29,8 @@ export interface ImprovInstrumentation {
   readonly rttMs: number | null;
   /** Hop timings of the current (or last) scene: see client/session/latency-timeline.ts. */
   readonly timeline: ReturnType<SceneController['latencyTimeline']>;
+  /** Mic frames held back while muted or paused (never sent). */
+  readonly framesWithheld: number;
 }
 
 declare global {
@@ -93,6 +95,9 @@ export function createInstrumentation(stores: AppStores, controller: SceneContro
     },
     get rttMs() {
       return stores.connection.getState().rttMs;
+    },
+    get framesWithheld() {
+      return controller.framesWithheld();
     },
     get timeline() {
       return controller.latencyTimeline();
