@@ -7,6 +7,7 @@ import { AppNavigator } from './app/navigator.js';
 import { createInstrumentation, installInstrumentation } from './instrumentation.js';
 import { browserSceneDeps, preloadMic } from './session/browser-deps.js';
 import { SceneController } from './session/scene-controller.js';
+import { requestMicPermission } from './stage/mic-check.js';
 import { createSceneSetup } from './stage/scene-setup.js';
 import { volumeSetting } from './stage/volume.js';
 import { createAppStores } from './store/stores.js';
@@ -20,6 +21,7 @@ const controller = new SceneController({
   ...browserSceneDeps(stores),
   sceneSetup: () => sceneSetup.getSceneSetup(),
   partnerVolume: () => volumeSetting.getState().volume,
+  micPermission: requestMicPermission,
 });
 const appNavigator = new AppNavigator(window);
 installInstrumentation(window, createInstrumentation(stores, controller));

@@ -62,6 +62,8 @@ export interface SceneDeps {
   /** One reconnect attempt (connect + hello + welcome) gets this long. */
   reconnectAttemptTimeoutMs?: number;
   reconnectPolicy?: ReconnectPolicy;
+  /** Asks for the mic permission (and closes it); hello waits for it. Without it, hello waits for the whole mic. */
+  micPermission?: () => Promise<void>;
   /** The partner's playback volume when a scene's player starts (0..1). */
   partnerVolume?: () => number;
   /** After End scene, how long the MC's closing line and the coach's report may take to arrive. */
@@ -244,7 +246,15 @@ export class SceneController {
       },
       () => {},
     );
-    await Promise.all([playerReady, connected, micReady]);
+    // Only the permission gates hello (the VAD may take seconds more to load; its failure still fails the scene).
+    const micAllowed = this.#deps.micPermission
+      ? attempt(() => this.#deps.micPermission!(), 'mic.unavailable')
+      : micReady.then(() => {});
+    micReady.catch((error: unknown) => {
+      if (this.#isCurrent(scene))
+        void this.#fail(scene, error instanceof SceneFailure ? error.userMessage : messageForFailure(error));
+    });
+    await Promise.all([playerReady, connected, micAllowed]);
     if (!this.#isCurrent(scene)) return;
     scene.transportOpen = true;
     scene.lastInboundAtMs = this.#now();
@@ -264,6 +274,7 @@ export class SceneController {
     if (!this.#isCurrent(scene)) return;
     this.connection.transition('connected');
     this.#startHeartbeat(scene);
+    await micReady;
     if (!this.#isCurrent(scene) || scene.ending !== null) return;
     dispatchScene(this.#deps.stores, { type: 'running' });
   }

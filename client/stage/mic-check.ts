@@ -1,4 +1,5 @@
 // A mic check before the first scene: asks for the permission (so the browser's prompt comes now, not mid-intro),
+import { MicError } from '../audio/mic-error.js';
 // shows the level for a few seconds, then closes the mic again. The scene opens its own mic later.
 export type MicCheckState =
   | { status: 'idle' }
@@ -49,4 +50,34 @@ export async function runMicCheck(onState: (state: MicCheckState) => void, signa
   for (const track of stream.getTracks()) track.stop();
   void context.close();
   if (!signal.aborted) onState({ status: 'ok', heard });
+}
+
+/**
+ * Asks for the microphone and closes it again at once: the permission is known (and the browser's prompt
+ * answered) before the scene is created on the relay, while the VAD keeps loading in parallel. Throws a MicError.
+ */
+export async function requestMicPermission(): Promise<void> {
+  if (!navigator.mediaDevices?.getUserMedia) {
+    throw new MicError(
+      'mic.unsupported',
+      'This browser cannot record for the scene. Please use a current Chrome or Edge.',
+    );
+  }
+  let stream: MediaStream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+  } catch (error) {
+    const name = error instanceof DOMException ? error.name : '';
+    if (name === 'NotAllowedError' || name === 'SecurityError') {
+      throw new MicError(
+        'mic.denied',
+        'Microphone access was blocked. Allow the microphone for this site (the icon in the address bar) and try again.',
+      );
+    }
+    throw new MicError(
+      'mic.unavailable',
+      'No microphone could be opened. Plug one in or close the app using it, then try again.',
+    );
+  }
+  for (const track of stream.getTracks()) track.stop();
 }
