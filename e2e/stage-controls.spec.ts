@@ -47,8 +47,10 @@ async function cueWatch(page: Page): Promise<{ samples: number; wrong: string[] 
   return page.evaluate(() => (window as unknown as { __cueWatch: { samples: number; wrong: string[] } }).__cueWatch);
 }
 
-test('cue, mute, pause, persona, phone caption, undoable End, History — axe-clean', async ({ page }) => {
+test('cue, mute, pause, persona, phone caption, undoable End, History — axe-clean', async ({ page, context }) => {
   test.setTimeout(200_000);
+  // A returning player: the permission is known, so the MC starts while the VAD still loads.
+  await context.grantPermissions(['microphone']);
   await page.addInitScript(COUNT_SENDS);
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'How a scene works' })).toBeVisible();
@@ -69,7 +71,7 @@ test('cue, mute, pause, persona, phone caption, undoable End, History — axe-cl
   await expectNoAxeViolations(page, 'stage, MC intro');
   // The MC finished: now it is the player's move.
   await expect(cue(page)).toHaveAttribute('data-turn-cue', 'yours', { timeout: 40_000 });
-  expect((await mcSpeaking(page))).toBe(false);
+  expect(await mcSpeaking(page)).toBe(false);
   expect((await probe(page)).utterancesSent).toBe(0);
 
   // Mute over the first line (31–36.4 s): not one audio frame leaves, no utterance starts.
@@ -153,15 +155,16 @@ test('cue, mute, pause, persona, phone caption, undoable End, History — axe-cl
   expect(await stored.json()).toMatchObject({ persona: 'wildcard', audience: 'skeptics' });
 });
 
-test('Skip intro starts the scene at once and the relay cuts the MC', async ({ page }) => {
+test('Skip intro starts the scene at once and the relay cuts the MC', async ({ page, context }) => {
   test.setTimeout(90_000);
+  await context.grantPermissions(['microphone']);
   await page.goto('/');
   await page.getByRole('button', { name: 'Start scene' }).tap();
-  await expect.poll(async () => (await mcSpeaking(page)), { timeout: 40_000 }).toBe(true);
+  await expect.poll(async () => await mcSpeaking(page), { timeout: 40_000 }).toBe(true);
   await expect(cue(page)).toHaveAttribute('data-turn-cue', 'wait');
   await page.getByRole('button', { name: 'Skip intro' }).tap();
   await expect(cue(page)).toHaveAttribute('data-turn-cue', 'yours', { timeout: 1_000 });
-  expect((await mcSpeaking(page))).toBe(false);
+  expect(await mcSpeaking(page)).toBe(false);
   await expect(page.getByRole('button', { name: 'Skip intro' })).toBeHidden();
   const sessionId = await page.evaluate(
     () => (window as unknown as { __improv: { sessionId: string | null } }).__improv.sessionId,

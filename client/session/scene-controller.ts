@@ -63,7 +63,7 @@ export interface SceneDeps {
   reconnectAttemptTimeoutMs?: number;
   reconnectPolicy?: ReconnectPolicy;
   /** Asks for the mic permission (and closes it); hello waits for it. Without it, hello waits for the whole mic. */
-  micPermission?: () => Promise<void>;
+  micPermission?: () => Promise<'granted' | 'unknown'>;
   /** The partner's playback volume when a scene's player starts (0..1). */
   partnerVolume?: () => number;
   /** After End scene, how long the MC's closing line and the coach's report may take to arrive. */
@@ -248,7 +248,9 @@ export class SceneController {
     );
     // Only the permission gates hello (the VAD may take seconds more to load; its failure still fails the scene).
     const micAllowed = this.#deps.micPermission
-      ? attempt(() => this.#deps.micPermission!(), 'mic.unavailable')
+      ? attempt(() => this.#deps.micPermission!(), 'mic.unavailable').then((state) =>
+          state === 'granted' ? undefined : micReady.then(() => {}),
+        )
       : micReady.then(() => {});
     micReady.catch((error: unknown) => {
       if (this.#isCurrent(scene))

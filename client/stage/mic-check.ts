@@ -53,31 +53,26 @@ export async function runMicCheck(onState: (state: MicCheckState) => void, signa
 }
 
 /**
- * Asks for the microphone and closes it again at once: the permission is known (and the browser's prompt
- * answered) before the scene is created on the relay, while the VAD keeps loading in parallel. Throws a MicError.
+ * The mic permission without opening the mic: 'granted' lets hello go out while the VAD still loads; 'unknown'
+ * (not asked yet, or no Permissions API) means the scene waits for the mic itself, which asks. A denied mic
+ * throws at once, so no scene is ever created for it.
  */
-export async function requestMicPermission(): Promise<void> {
+export async function requestMicPermission(): Promise<'granted' | 'unknown'> {
   if (!navigator.mediaDevices?.getUserMedia) {
     throw new MicError(
       'mic.unsupported',
       'This browser cannot record for the scene. Please use a current Chrome or Edge.',
     );
   }
-  let stream: MediaStream;
-  try {
-    stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-  } catch (error) {
-    const name = error instanceof DOMException ? error.name : '';
-    if (name === 'NotAllowedError' || name === 'SecurityError') {
-      throw new MicError(
-        'mic.denied',
-        'Microphone access was blocked. Allow the microphone for this site (the icon in the address bar) and try again.',
-      );
-    }
+  const state = await navigator.permissions
+    ?.query({ name: 'microphone' as PermissionName })
+    .then((status) => status.state)
+    .catch(() => null);
+  if (state === 'denied') {
     throw new MicError(
-      'mic.unavailable',
-      'No microphone could be opened. Plug one in or close the app using it, then try again.',
+      'mic.denied',
+      'Microphone access was blocked. Allow the microphone for this site (the icon in the address bar) and try again.',
     );
   }
-  for (const track of stream.getTracks()) track.stop();
+  return state === 'granted' ? 'granted' : 'unknown';
 }
