@@ -31,6 +31,8 @@ export interface ImprovInstrumentation {
   readonly timeline: ReturnType<SceneController['latencyTimeline']>;
   /** What drops cost the current scene: reconnects, lines queued, resent and lost (client/session/line-sender.ts). */
   readonly outage: ReturnType<SceneController['connectionStats']>;
+  /** Mic frames held back while muted or paused (never sent). */
+  readonly framesWithheld: number;
 }
 
 declare global {
@@ -95,6 +97,9 @@ export function createInstrumentation(stores: AppStores, controller: SceneContro
     },
     get rttMs() {
       return stores.connection.getState().rttMs;
+    },
+    get framesWithheld() {
+      return controller.framesWithheld();
     },
     get timeline() {
       return controller.latencyTimeline();

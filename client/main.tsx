@@ -8,7 +8,9 @@ import { SignInGate } from './auth/SignInGate.js';
 import { createInstrumentation, installInstrumentation } from './instrumentation.js';
 import { browserSceneDeps, preloadMic } from './session/browser-deps.js';
 import { SceneController } from './session/scene-controller.js';
+import { requestMicPermission } from './stage/mic-check.js';
 import { createSceneSetup } from './stage/scene-setup.js';
+import { volumeSetting } from './stage/volume.js';
 import { createAppStores } from './store/stores.js';
 import { sharedIceServerSource } from './transport/ice-servers.js';
 import { AppProvider } from './ui/app-context.js';
@@ -16,7 +18,12 @@ import { AppProvider } from './ui/app-context.js';
 const stores = createAppStores();
 const gameChoice = createGameChoice(browserStorage());
 const sceneSetup = createSceneSetup({ storage: browserStorage(), gameChoice });
-const controller = new SceneController({ ...browserSceneDeps(stores), sceneSetup: () => sceneSetup.getSceneSetup() });
+const controller = new SceneController({
+  ...browserSceneDeps(stores),
+  sceneSetup: () => sceneSetup.getSceneSetup(),
+  partnerVolume: () => volumeSetting.getState().volume,
+  micPermission: requestMicPermission,
+});
 const appNavigator = new AppNavigator(window);
 installInstrumentation(window, createInstrumentation(stores, controller));
 

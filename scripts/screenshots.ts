@@ -17,9 +17,12 @@ const BASE_URL = `http://127.0.0.1:${PORT}`;
 const OUT_DIR = process.env.SCREENS_DIR ?? join('test-results', 'screens');
 const MIC_WAV = join('e2e', 'fixtures', 'audio', 'conversation.wav');
 const VIEWPORTS = [
+  { width: 320, height: 568 },
   { width: 390, height: 844 },
   { width: 1280, height: 900 },
 ] as const;
+const DESKTOP = VIEWPORTS[2];
+const STAGE_WAV = join('e2e', 'fixtures', 'audio', 'stage.wav');
 const READY_TIMEOUT_MS = 60_000;
 const SCENE_TIMEOUT_MS = 60_000;
 const report: string[] = [];
@@ -75,6 +78,8 @@ async function shoot(page: Page, name: string): Promise<void> {
     // Two frames: layout and paint settle after the resize.
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     await page.screenshot({ path: join(OUT_DIR, `${name}-${viewport.width}.png`), fullPage: true });
+    // What a phone shows without scrolling: the first screen only.
+    if (viewport.width < 640) await page.screenshot({ path: join(OUT_DIR, `${name}-${viewport.width}-fold.png`) });
     const pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
     if (viewport.width < 640 && pageHeight > viewport.height) {
       for (let top = 0, part = 1; top < pageHeight; top += viewport.height, part += 1) {
@@ -89,7 +94,7 @@ async function shoot(page: Page, name: string): Promise<void> {
     const overflow = await overflowingElements(page);
     if (overflow.length > 0) report.push(`overflow ${name}@${viewport.width}: ${overflow.join(' | ')}`);
   }
-  await page.setViewportSize(VIEWPORTS[1]);
+  await page.setViewportSize(DESKTOP);
 }
 
 /** Tabs through the page and records what receives focus and whether a focus indicator is drawn. */
@@ -141,7 +146,7 @@ async function reducedMotionCheck(browser: Browser): Promise<void> {
 }
 
 async function sceneScreens(browser: Browser): Promise<void> {
-  const context = await browser.newContext({ viewport: VIEWPORTS[1] });
+  const context = await browser.newContext({ viewport: DESKTOP });
   const page = await context.newPage();
   await page.goto(BASE_URL);
   await page.getByRole('button', { name: 'Start scene' }).waitFor();
@@ -167,6 +172,7 @@ async function sceneScreens(browser: Browser): Promise<void> {
   await keyboardWalk(page, 'stage running');
 
   await page.getByRole('button', { name: 'End scene' }).click();
+  await page.getByRole('button', { name: 'End now' }).click();
   // While the MC closes the scene aloud and the coach writes (up to ~25 s), the stage is taking its bow.
   await page.getByText('Taking a bow…').waitFor();
   await shoot(page, '03b-stage-ending');
@@ -182,6 +188,9 @@ async function sceneScreens(browser: Browser): Promise<void> {
   await page.getByRole('log', { name: 'Transcript' }).waitFor();
   await shoot(page, '06-history-detail');
 
+  await page.getByRole('button', { name: 'Delete scene' }).click();
+  await shoot(page, '06b-history-delete-confirm');
+  await page.getByRole('button', { name: 'Keep it' }).click();
   await page.getByRole('link', { name: /Coach’s notes/ }).click();
   await page.locator('[data-coach-source]').waitFor();
   await shoot(page, '07-coach-report');
@@ -198,9 +207,38 @@ async function sceneScreens(browser: Browser): Promise<void> {
   await context.close();
 }
 
+/** The stage's moments and controls, on a silent-then-speaking mic (stage.wav: 30 s of silence first). */
+async function controlScreens(browser: Browser): Promise<void> {
+  const context = await browser.newContext({ viewport: DESKTOP });
+  await context.grantPermissions(['microphone']);
+  const page = await context.newPage();
+  await page.goto(BASE_URL);
+  await page.getByRole('button', { name: 'Check my mic' }).click();
+  await page.locator('[data-mic-check="listening"]').waitFor({ timeout: SCENE_TIMEOUT_MS });
+  await shoot(page, '12-first-visit-mic-check');
+  await page.getByRole('button', { name: 'Start scene' }).click();
+  await page.locator('[data-moment="mc"]').waitFor({ timeout: SCENE_TIMEOUT_MS });
+  await shoot(page, '13-stage-mc-intro');
+  await page.getByRole('button', { name: 'Skip intro' }).click();
+  await page.locator('[data-moment="you"]').waitFor();
+  await shoot(page, '14-stage-your-turn');
+  await page.getByRole('button', { name: 'Mute' }).click();
+  await shoot(page, '15-stage-muted');
+  await page.getByRole('button', { name: 'Unmute' }).click();
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await shoot(page, '16-stage-paused');
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await page.locator('[data-live-caption="partner"]').waitFor({ timeout: SCENE_TIMEOUT_MS });
+  await shoot(page, '17-stage-partner-caption');
+  await page.getByRole('button', { name: 'End scene' }).click();
+  await shoot(page, '18-stage-end-pending');
+  await page.getByRole('button', { name: 'End now' }).click();
+  await context.close();
+}
+
 async function errorScreens(browser: Browser): Promise<void> {
   // A fake device but no fake permission prompt: getUserMedia is refused, as when a player says no.
-  const context = await browser.newContext({ viewport: VIEWPORTS[1] });
+  const context = await browser.newContext({ viewport: DESKTOP });
   const page = await context.newPage();
   await page.goto(BASE_URL);
   await page.getByRole('button', { name: 'Start scene' }).click();
@@ -231,6 +269,12 @@ async function main(): Promise<void> {
       await reducedMotionCheck(withMic);
     } finally {
       await withMic.close();
+    }
+    const staged = await chromium.launch({ executablePath, args: [...CHROMIUM_BASE_ARGS, ...fakeMicArgs(STAGE_WAV)] });
+    try {
+      await controlScreens(staged);
+    } finally {
+      await staged.close();
     }
     const denied = await chromium.launch({
       executablePath,

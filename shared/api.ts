@@ -26,6 +26,13 @@ export const SessionSummaryJson = z.object({
   latencyP50Ms: NonNegative.nullable(),
   latencyP95Ms: NonNegative.nullable(),
   estimatedCostUsd: NonNegative,
+  /** The audience's suggestion the scene played; absent on scenes stored before it was kept. */
+  premise: z.object({ relationship: z.string(), location: z.string(), object: z.string() }).optional(),
+  /** The cast (shared/cast.ts ids). */
+  persona: z.string().optional(),
+  audience: z.string().optional(),
+  /** The coach's first sentence, for the History card. */
+  headline: z.string().optional(),
 });
 export type SessionSummaryJson = z.infer<typeof SessionSummaryJson>;
 

@@ -1,6 +1,7 @@
 // Every control message between client and relay: one discriminated union per direction,
 // validated once where it arrives (parse at the edge, trust inside).
 import { z } from 'zod';
+import { AudienceTypeId, PartnerPersonaId } from './cast.js';
 import { MAX_CONTROL_MESSAGE_BYTES, PROTOCOL_VERSION } from './constants.js';
 import { ErrorCode } from './errors.js';
 import { LiveVoiceName } from './games.js';
@@ -26,6 +27,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
     suggestion: Suggestion.optional(),
     /** The partner's Live voice; the default partner voice when omitted. */
     partnerVoice: LiveVoiceName.optional(),
+    /** Who the partner plays (shared/cast.ts); the default persona when omitted. */
+    persona: PartnerPersonaId.optional(),
+    /** Who sits in the room; a mixed crowd when omitted. */
+    audience: AudienceTypeId.optional(),
   }),
   /**
    * The VAD confirmed speech; the pre-roll frames of this utterance follow on `audio`. An utterance is a line:
@@ -42,6 +47,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('playback.started'), turnId: streamId, latencyMs: z.number().min(0).optional() }),
   z.object({ type: z.literal('ping'), t: z.number() }),
   z.object({ type: z.literal('scene.end') }),
+  /** The player skipped the MC's intro: the relay cuts it (or never voices it) and the scene starts at once. */
+  z.object({ type: z.literal('intro.skip') }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 

@@ -59,6 +59,8 @@ export interface Player {
   /** Barge-in: stop sound within 100 ms, drop everything queued, ignore later frames of the current turn. Returns what was cut. */
   interrupt(): { turnId: number | null; playedMs: number };
   readonly speakingTurnId: number | null;
+  /** The partner's (and the MC's) playback volume, 0..1. */
+  setVolume?(level: number): void;
   stats(): PlayerStats;
   close(): Promise<void>;
 }
@@ -114,7 +116,9 @@ export async function createPlayer(events: PlayerEvents): Promise<Player> {
     numberOfOutputs: 1,
     outputChannelCount: [1],
   });
-  node.connect(context.destination);
+  // The player's partner-volume control sits here, after the jitter buffer, so it never changes timing.
+  const volume = context.createGain();
+  node.connect(volume).connect(context.destination);
 
   const jitterBuffer = new JitterBuffer({
     targetMinMs: JITTER_TARGET_MIN_MS,
@@ -225,6 +229,9 @@ export async function createPlayer(events: PlayerEvents): Promise<Player> {
       clearsInFlight += 1;
       post({ type: 'clear', cutTurnId: cut.turnId });
       return cut;
+    },
+    setVolume(level: number) {
+      volume.gain.value = Math.max(0, Math.min(1, level));
     },
     get speakingTurnId() {
       return jitterBuffer.activeTurnId;

@@ -4,25 +4,15 @@ import { Link } from '../app/Link.js';
 import { PageHeading } from '../app/PageHeading.js';
 import { hrefFor } from '../app/routes.js';
 import { fetchSessionList } from './api.js';
-import {
-  formatCostUsd,
-  formatCount,
-  formatDuration,
-  formatLatencyMs,
-  formatSceneDateTime,
-  gameName,
-} from './format.js';
+import { formatCount, formatDuration, formatSceneDateTime, gameName } from './format.js';
 import { HistoryProgress } from './HistoryStates.js';
 import { StatusBadge } from './StatusBadge.js';
+import { castText, premiseText } from './scene-story.js';
 import { useHistory } from './use-history.js';
 
 function SceneCard({ scene }: { scene: SessionSummaryJson }) {
-  const figures: Array<[string, string]> = [
-    ['Turns', scene.turnCount.toLocaleString('en-US')],
-    ['Length', formatDuration(scene.durationMs)],
-    ['Reply time', formatLatencyMs(scene.latencyP50Ms)],
-    ['Cost', formatCostUsd(scene.estimatedCostUsd)],
-  ];
+  const premise = premiseText(scene);
+  const cast = castText(scene);
   return (
     <Link
       href={hrefFor({ name: 'scene', sessionId: scene.id })}
@@ -33,17 +23,18 @@ function SceneCard({ scene }: { scene: SessionSummaryJson }) {
         <span className="font-serif text-lg text-amber-100 group-hover:text-amber-200">{gameName(scene.game)}</span>
         <StatusBadge status={scene.status} />
       </span>
-      <time dateTime={scene.createdAt} className="text-sm text-stone-400">
-        {formatSceneDateTime(scene.createdAt)}
-      </time>
-      <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-4">
-        {figures.map(([label, value]) => (
-          <div key={label} className="flex flex-col">
-            <dt className="text-xs uppercase tracking-wider text-stone-400">{label}</dt>
-            <dd className="text-stone-200 tabular-nums">{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <span className="text-sm text-stone-400">
+        <time dateTime={scene.createdAt}>{formatSceneDateTime(scene.createdAt)}</time> ·{' '}
+        {formatDuration(scene.durationMs)}
+      </span>
+      {premise ? <span className="text-sm text-stone-200">{premise}</span> : null}
+      {scene.headline ? (
+        <span className="border-l-2 border-emerald-500/50 pl-3 text-sm italic text-emerald-100">
+          <span className="sr-only">Coach: </span>
+          {scene.headline}
+        </span>
+      ) : null}
+      {cast ? <span className="text-xs text-stone-400">{cast}</span> : null}
     </Link>
   );
 }

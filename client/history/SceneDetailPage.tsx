@@ -7,6 +7,7 @@ import { fetchSessionDetail } from './api.js';
 import { formatSceneDateTime, gameName } from './format.js';
 import { HistoryProgress } from './HistoryStates.js';
 import { PastTranscript } from './PastTranscript.js';
+import { SceneActions, SceneStory } from './SceneActions.js';
 import { SceneFigures } from './SceneFigures.js';
 import { StatusBadge } from './StatusBadge.js';
 import { type HistoryState, useHistory } from './use-history.js';
@@ -48,8 +49,10 @@ export function SceneDetailPage({ sessionId }: { sessionId: string }) {
       <HistoryProgress state={state} retry={retry} loadingLabel="Loading this scene…" />
       {state.status === 'ready' ? (
         <>
+          <SceneStory scene={state.data} />
           <SceneFigures scene={state.data} />
           <PastTranscript scene={state.data} />
+          <SceneActions scene={state.data} />
         </>
       ) : null}
     </article>

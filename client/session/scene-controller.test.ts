@@ -82,14 +82,15 @@ afterEach(() => {
 });
 
 describe('SceneController', () => {
-  it('creates the player synchronously inside start(), then hello → welcome → mic', async () => {
+  it('creates the player synchronously inside start(), then the mic, then hello → welcome', async () => {
     const h = harness();
     const started = h.controller.start();
     // Before any await: the AudioContext must be created within the click's user gesture.
     expect(h.players).toHaveLength(1);
     expect(h.stores.connection.getState().state).toBe('connecting');
     await vi.waitFor(() => expect(h.transport.sent[0]).toEqual({ type: 'hello', protocolVersion: PROTOCOL_VERSION }));
-    expect(h.mics).toHaveLength(0);
+    // The mic was granted before the relay heard of the scene.
+    expect(h.mics).toHaveLength(1);
     h.transport.deliver(WELCOME);
     await started;
     expect(h.mics).toHaveLength(1);
@@ -182,18 +183,17 @@ describe('SceneController', () => {
     ]);
   });
 
-  it('mic denied: plain words, the relay session is ended, everything is released', async () => {
+  it('mic denied: plain words, no scene on the relay, everything is released', async () => {
     const h = harness();
     h.micError = Object.assign(new Error('Permission denied'), { code: 'mic.denied' });
     const started = h.controller.start();
-    await vi.waitFor(() => expect(h.transport.sentTypes()).toContain('hello'));
-    h.transport.deliver(WELCOME);
     await expect(started).resolves.toBeUndefined();
     const scene = h.stores.scene.getState();
     expect(scene.phase).toBe('idle');
     expect(scene.error?.text).toBe(USER_MESSAGES['mic.denied']);
     expect(scene.error?.text).toMatch(/^We can’t hear you/);
-    expect(h.transport.sentTypes()).toEqual(['hello', 'scene.end']);
+    // No hello: the relay never created a scene for a mic that was refused.
+    expect(h.transport.sentTypes()).not.toContain('hello');
     expect(h.transport.closed).toBe(true);
     expect(h.players[0]!.closed).toBe(true);
     expect(h.stores.connection.getState().state).toBe('closed');
@@ -324,7 +324,8 @@ describe('SceneController', () => {
     await started;
     expect(h.stores.scene.getState()).toMatchObject({ phase: 'idle', error: null });
     await vi.waitFor(() => expect(h.players[0]!.closed).toBe(true));
-    expect(h.mics).toHaveLength(0);
+    // The mic opens while connecting (it must be granted before hello); ending stops it.
+    await vi.waitFor(() => expect(h.mics.every((mic) => mic.stopped)).toBe(true));
   });
 
   it('times out waiting for welcome', async () => {

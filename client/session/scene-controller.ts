@@ -32,6 +32,7 @@ import type { Transport } from '../transport/transport.js';
 import { handleInboundFrame, handleRelayMessage, type InboundContext, type InboundCounters } from './inbound.js';
 import type { LatencyTimeline } from './latency-timeline.js';
 import { LineSender } from './line-sender.js';
+import { MicHold } from './mic-hold.js';
 import { micEventsFor } from './mic-routing.js';
 import {
   attempt,
@@ -42,6 +43,7 @@ import {
   type SceneRun,
   waitForWelcome,
 } from './scene-run.js';
+import { holdPartner, skipIntro } from './stage-controls.js';
 import { messageForFailure, type UserMessage, userMessage } from './user-messages.js';
 
 export interface SceneDeps {
@@ -56,7 +58,10 @@ export interface SceneDeps {
   heartbeatTimeoutMs?: number;
   game?: string;
   /** The player's scene setup (game, suggestion, partner voice), read when the hello is sent; overrides `game`. */
-  sceneSetup?: () => Pick<Extract<ClientMessage, { type: 'hello' }>, 'game' | 'suggestion' | 'partnerVoice'>;
+  sceneSetup?: () => Pick<
+    Extract<ClientMessage, { type: 'hello' }>,
+    'game' | 'suggestion' | 'partnerVoice' | 'persona' | 'audience'
+  >;
   /** Browser online/offline events; none in Node tests unless given. */
   network?: NetworkStatus;
   /** How long the relay keeps a dropped session; we stop retrying after this. */
@@ -64,6 +69,10 @@ export interface SceneDeps {
   /** One reconnect attempt (connect + hello + welcome) gets this long. */
   reconnectAttemptTimeoutMs?: number;
   reconnectPolicy?: ReconnectPolicy;
+  /** Asks for the mic permission (and closes it); hello waits for it. Without it, hello waits for the whole mic. */
+  micPermission?: () => Promise<'granted' | 'unknown'>;
+  /** The partner's playback volume when a scene's player starts (0..1). */
+  partnerVolume?: () => number;
   /** After End scene, how long the MC's closing line and the coach's report may take to arrive. */
   endingWaitMs?: number;
   /** Keeps the scene's relay instance from looking idle until the signal aborts (none in Node tests). */
@@ -85,6 +94,8 @@ export class SceneController {
   readonly #now: () => number;
   #scene: SceneRun | null = null;
   #timeline: LatencyTimeline | null = null;
+  /** Mute and pause: the mic's events pass through this, so nothing leaves while held. */
+  readonly #hold = new MicHold();
 
   constructor(deps: SceneDeps) {
     this.#deps = deps;
@@ -124,6 +135,7 @@ export class SceneController {
     const { stores } = this.#deps;
     dispatchScene(stores, { type: 'starting' });
     clearTranscript(stores);
+    this.#hold.reset();
     this.connection.transition('connecting');
     const scene = createSceneRun(this.#deps.createTransport({ reconnecting: false }), this.#now(), (run) =>
       this.#lineSender(run),
@@ -135,8 +147,10 @@ export class SceneController {
     // Whenever the player arrives: keep it if the scene still runs, or close it (teardown already ran).
     playerReady.then(
       (player) => {
-        if (this.#isCurrent(scene)) scene.player = player;
-        else void release(() => player.close(), 'late player did not close cleanly');
+        if (this.#isCurrent(scene)) {
+          scene.player = player;
+          player.setVolume?.(this.#deps.partnerVolume?.() ?? 1);
+        } else void release(() => player.close(), 'late player did not close cleanly');
       },
       () => {},
     );
@@ -144,6 +158,38 @@ export class SceneController {
       const message = error instanceof SceneFailure ? error.userMessage : messageForFailure(error);
       return this.#fail(scene, message);
     });
+  }
+
+  /** Skip the MC's intro: it stops here at once, the relay cuts it, and the floor is the player's. */
+  skipIntro(): void {
+    const scene = this.#scene;
+    if (scene) skipIntro(scene, this.#deps.stores, (message) => this.#send(scene, message));
+  }
+
+  /** Mute: the mic is closed (no frame leaves), the scene and the partner go on. */
+  setMuted(muted: boolean): void {
+    if (!this.#scene) return;
+    dispatchScene(this.#deps.stores, { type: 'hold', muted });
+    this.#hold.setHeld(muted || this.#deps.stores.scene.getState().paused);
+  }
+
+  /** Pause: the mic is closed and the partner stops; the Live session and the connection are kept. */
+  setPaused(paused: boolean): void {
+    const scene = this.#scene;
+    if (!scene) return;
+    if (paused) holdPartner(scene, null, (message) => this.#send(scene, message));
+    dispatchScene(this.#deps.stores, { type: 'hold', paused });
+    this.#hold.setHeld(paused || this.#deps.stores.scene.getState().muted);
+  }
+
+  /** The partner's playback volume, 0..1 (the player applies it after the jitter buffer). */
+  setPartnerVolume(level: number): void {
+    this.#scene?.player?.setVolume?.(level);
+  }
+
+  /** Frames the mic produced while muted or paused (none of them sent). */
+  framesWithheld(): number {
+    return this.#hold.framesWithheld;
   }
 
   /**
@@ -187,7 +233,40 @@ export class SceneController {
     this.#attachTransport(scene, transport);
     this.#watchNetwork(scene);
     const connected = attempt(() => transport.connect(scene.abort.signal), 'transport.unreachable');
-    await Promise.all([playerReady, connected]);
+    // The mic is granted before hello: a denied or missing mic never creates a scene on the relay.
+    const micReady = attempt(
+      () =>
+        this.#deps.startMic(
+          this.#hold.wrap(
+            micEventsFor(scene, {
+              stores: this.#deps.stores,
+              now: this.#now,
+              isCurrent: () => this.#isCurrent(scene),
+              connected: () => this.connection.state === 'connected' && scene.transportOpen && scene.welcomed,
+              send: (message) => this.#send(scene, message),
+            }),
+          ),
+        ),
+      'mic.unavailable',
+    );
+    micReady.then(
+      (mic) => {
+        if (this.#isCurrent(scene) && scene.ending === null) scene.mic = mic;
+        else void release(() => mic.stop(), 'late mic did not stop cleanly');
+      },
+      () => {},
+    );
+    // Only the permission gates hello (the VAD may take seconds more to load; its failure still fails the scene).
+    const micAllowed = this.#deps.micPermission
+      ? attempt(() => this.#deps.micPermission!(), 'mic.unavailable').then((state) =>
+          state === 'granted' ? undefined : micReady.then(() => {}),
+        )
+      : micReady.then(() => {});
+    micReady.catch((error: unknown) => {
+      if (this.#isCurrent(scene))
+        void this.#fail(scene, error instanceof SceneFailure ? error.userMessage : messageForFailure(error));
+    });
+    await Promise.all([playerReady, connected, micAllowed]);
     if (!this.#isCurrent(scene)) return;
     scene.transportOpen = true;
     scene.lastInboundAtMs = this.#now();
@@ -207,24 +286,8 @@ export class SceneController {
     if (!this.#isCurrent(scene)) return;
     this.connection.transition('connected');
     this.#startHeartbeat(scene);
-
-    const mic = await attempt(
-      () =>
-        this.#deps.startMic(
-          micEventsFor(scene, {
-            stores: this.#deps.stores,
-            now: this.#now,
-            isCurrent: () => this.#isCurrent(scene),
-            connected: () => this.connection.state === 'connected' && scene.transportOpen,
-            send: (message) => this.#send(scene, message),
-          }),
-        ),
-      'mic.unavailable',
-    );
-    if (!this.#isCurrent(scene) || scene.ending !== null) {
-      return release(() => mic.stop(), 'late mic did not stop cleanly');
-    }
-    scene.mic = mic;
+    await micReady;
+    if (!this.#isCurrent(scene) || scene.ending !== null) return;
     dispatchScene(this.#deps.stores, { type: 'running' });
   }
 
@@ -237,7 +300,8 @@ export class SceneController {
     const context: InboundContext = {
       stores: this.#deps.stores,
       now: this.#now,
-      player: () => scene.player,
+      // While paused nothing plays: frames of a turn that arrive then are dropped (and that turn is cut).
+      player: () => (this.#deps.stores.scene.getState().paused ? null : scene.player),
       gate: scene.gate,
       counters: scene.counters,
       onWelcome: (welcome) => {
@@ -258,7 +322,10 @@ export class SceneController {
       onFatal: (message) => void this.#fail(scene, message),
       onSessionEnded: (reason) => void this.#sessionEnded(scene, reason),
       onRelayRestarting: () => this.#connectionLost(scene, 'the stage server is restarting'),
-      onPartnerFrame: (turnId) => scene.timeline.partnerFrame(turnId, this.#now()),
+      onPartnerFrame: (turnId) => {
+        scene.timeline.partnerFrame(turnId, this.#now());
+        if (this.#deps.stores.scene.getState().paused) holdPartner(scene, turnId, (m) => this.#send(scene, m));
+      },
       onLineAck: (utteranceId) => scene.lines.acked(utteranceId),
     };
     scene.transportUnsubscribers.push(

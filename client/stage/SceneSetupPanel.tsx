@@ -2,6 +2,7 @@
 // partner's voice. Nothing here is required: Start scene takes whatever is shown.
 import { useEffect, useId, useRef } from 'react';
 import { useStore } from 'zustand';
+import { AUDIENCE_TYPES, PARTNER_PERSONAS } from '../../shared/cast.js';
 import { LIVE_VOICE_NAMES } from '../../shared/games.js';
 import type { Suggestion, SuggestionField } from '../../shared/stage.js';
 import { useAppStore, useSceneSetup } from '../ui/app-context.js';
@@ -49,6 +50,10 @@ export function SceneSetupPanel() {
   const setup = useSceneSetup();
   const suggestion = useStore(setup.store, (s) => s.suggestion);
   const partnerVoice = useStore(setup.store, (s) => s.partnerVoice);
+  const persona = useStore(setup.store, (s) => s.persona);
+  const audience = useStore(setup.store, (s) => s.audience);
+  const personaId = useId();
+  const audienceId = useId();
   const phase = useAppStore('scene', (s) => s.phase);
   const voiceId = useId();
   const headingId = useId();
@@ -77,7 +82,37 @@ export function SceneSetupPanel() {
       <div aria-live="polite">
         <SuggestionRows suggestion={suggestion} onReroll={(field) => setup.reroll(field)} />
       </div>
-      <div className="flex flex-wrap items-center gap-2 border-t border-stone-800 pt-3">
+      <div className="grid grid-cols-[auto_minmax(0,1fr)] items-center gap-x-2 gap-y-2 border-t border-stone-800 pt-3">
+        <label htmlFor={personaId} className="text-xs uppercase tracking-wider text-stone-400">
+          Partner
+        </label>
+        <select
+          id={personaId}
+          value={persona}
+          onChange={(event) => setup.setPersona(event.target.value)}
+          className="min-w-0 flex-1 rounded-lg border border-stone-700 bg-stone-900 px-2 py-1.5 text-sm text-stone-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-300"
+        >
+          {PARTNER_PERSONAS.map((item) => (
+            <option key={item.id} value={item.id}>
+              {item.name} · {item.blurb}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={audienceId} className="text-xs uppercase tracking-wider text-stone-400">
+          Audience
+        </label>
+        <select
+          id={audienceId}
+          value={audience}
+          onChange={(event) => setup.setAudience(event.target.value)}
+          className="min-w-0 flex-1 rounded-lg border border-stone-700 bg-stone-900 px-2 py-1.5 text-sm text-stone-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-300"
+        >
+          {AUDIENCE_TYPES.map((item) => (
+            <option key={item.id} value={item.id}>
+              {item.name} · {item.blurb}
+            </option>
+          ))}
+        </select>
         <label htmlFor={voiceId} className="text-xs uppercase tracking-wider text-stone-400">
           Partner voice
         </label>

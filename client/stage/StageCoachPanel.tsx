@@ -1,5 +1,5 @@
 // After "End scene": the coach's notes on the stage as soon as coach.report arrives, with a link to keep them.
-import { useEffect, useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import type { CoachFeedback } from '../../shared/stage.js';
 import { Link } from '../app/Link.js';
 import { hrefFor } from '../app/routes.js';
@@ -71,8 +71,17 @@ function CoachPanel({
   sessionId: string | null;
   headingId: string;
 }) {
+  const panelRef = useRef<HTMLElement>(null);
+  // After End scene the button under the player's finger is gone: focus lands on the notes, not on the page body.
+  useEffect(() => {
+    const active = document.activeElement;
+    if (!active || active === document.body || active.closest('[data-scene-controls],[data-end-pending]')) {
+      panelRef.current?.focus({ preventScroll: window.matchMedia('(min-width: 1024px)').matches });
+    }
+  }, []);
   return (
     <section
+      ref={panelRef}
       id={COACH_PANEL_ID}
       aria-labelledby={headingId}
       data-coach-panel=""

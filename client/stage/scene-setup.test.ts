@@ -41,7 +41,13 @@ describe('scene setup', () => {
     sceneSetup.setPartnerVoice('Kore');
     sceneSetup.setPartnerVoice('NotAVoice');
     const again = setup(storage).sceneSetup.getSceneSetup();
-    expect(again).toEqual({ game: 'yes-and', suggestion: after, partnerVoice: 'Kore' });
+    expect(again).toEqual({
+      game: 'yes-and',
+      suggestion: after,
+      partnerVoice: 'Kore',
+      persona: 'supporter',
+      audience: 'mixed',
+    });
   });
 
   it('draws from the new game’s lists when the game changes', () => {
@@ -71,5 +77,23 @@ describe('scene setup', () => {
       expect(sceneSetup.surprise()).not.toBe(before);
       expect(gameChoice.current()).not.toBe(before);
     }
+  });
+});
+
+describe('scene setup: the cast', () => {
+  it('picks a persona with its default voice, an audience type, and remembers both', () => {
+    const storage = new Map<string, string>();
+    const mem = {
+      getItem: (k: string) => storage.get(k) ?? null,
+      setItem: (k: string, v: string) => void storage.set(k, v),
+    };
+    const gameChoice = createGameChoice(mem);
+    const setup = createSceneSetup({ storage: mem, gameChoice });
+    setup.setPersona('wildcard');
+    setup.setAudience('skeptics');
+    setup.setPersona('not-a-persona');
+    expect(setup.getSceneSetup()).toMatchObject({ persona: 'wildcard', partnerVoice: 'Fenrir', audience: 'skeptics' });
+    const again = createSceneSetup({ storage: mem, gameChoice });
+    expect(again.getSceneSetup()).toMatchObject({ persona: 'wildcard', audience: 'skeptics' });
   });
 });

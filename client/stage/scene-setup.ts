@@ -2,6 +2,13 @@
 // locally from that game's lists, re-rollable as a whole or per field) and the partner's voice. Remembered in
 // localStorage; read once per scene by getSceneSetup() when the hello is sent.
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import {
+  AudienceTypeId,
+  DEFAULT_AUDIENCE_ID,
+  DEFAULT_PERSONA_ID,
+  PartnerPersonaId,
+  personaOrDefault,
+} from '../../shared/cast.js';
 import { DEFAULT_PARTNER_VOICE, GAMES, gameOrDefault, LiveVoiceName } from '../../shared/games.js';
 import {
   drawSuggestion,
@@ -20,12 +27,18 @@ export interface SceneSetupValue {
   game: string;
   suggestion: Suggestion;
   partnerVoice: LiveVoiceName;
+  persona: PartnerPersonaId;
+  audience: AudienceTypeId;
 }
 
 export interface SceneSetupState {
   gameId: string;
   suggestion: Suggestion;
   partnerVoice: LiveVoiceName;
+  /** Who the partner plays; choosing one also picks its default voice. */
+  persona: PartnerPersonaId;
+  /** Who sits in the room. */
+  audience: AudienceTypeId;
 }
 
 export interface SceneSetup {
@@ -33,6 +46,9 @@ export interface SceneSetup {
   /** A new suggestion; with `field`, only that part changes. */
   reroll(field?: SuggestionField): void;
   setPartnerVoice(voice: string): void;
+  /** The partner's persona, and its default voice with it (the voice can still be changed after). */
+  setPersona(persona: string): void;
+  setAudience(audience: string): void;
   /** Picks a random game other than the current one (the picker's "Surprise me"); returns its id. */
   surprise(): string;
   /** What the next hello carries: `{ ...hello, ...getSceneSetup() }`. */
@@ -50,6 +66,8 @@ export interface SceneSetupOptions {
 interface Stored {
   suggestion?: unknown;
   partnerVoice?: unknown;
+  persona?: unknown;
+  audience?: unknown;
 }
 
 function readStored(storage: ChoiceStorage | null): Stored {
@@ -81,12 +99,17 @@ export function createSceneSetup(options: SceneSetupOptions): SceneSetup {
     gameId,
     suggestion: suggestionFor(gameId, stored.suggestion, seed),
     partnerVoice: voice.success ? voice.data : DEFAULT_PARTNER_VOICE,
+    persona: PartnerPersonaId.safeParse(stored.persona).data ?? DEFAULT_PERSONA_ID,
+    audience: AudienceTypeId.safeParse(stored.audience).data ?? DEFAULT_AUDIENCE_ID,
   }));
 
   const persist = () => {
-    const { suggestion, partnerVoice } = store.getState();
+    const { suggestion, partnerVoice, persona, audience } = store.getState();
     try {
-      options.storage?.setItem(SCENE_SETUP_STORAGE_KEY, JSON.stringify({ suggestion, partnerVoice }));
+      options.storage?.setItem(
+        SCENE_SETUP_STORAGE_KEY,
+        JSON.stringify({ suggestion, partnerVoice, persona, audience }),
+      );
     } catch {
       // Not remembered across visits; this visit still uses it.
     }
@@ -116,6 +139,18 @@ export function createSceneSetup(options: SceneSetupOptions): SceneSetup {
       store.setState({ partnerVoice: parsed.data });
       persist();
     },
+    setPersona(id) {
+      const parsed = PartnerPersonaId.safeParse(id);
+      if (!parsed.success) return;
+      store.setState({ persona: parsed.data, partnerVoice: personaOrDefault(parsed.data).defaultVoice });
+      persist();
+    },
+    setAudience(id) {
+      const parsed = AudienceTypeId.safeParse(id);
+      if (!parsed.success) return;
+      store.setState({ audience: parsed.data });
+      persist();
+    },
     surprise() {
       const others = GAMES.filter((game) => game.id !== store.getState().gameId);
       const pick = others[Math.floor(random() * others.length)] ?? GAMES[0]!;
@@ -123,8 +158,8 @@ export function createSceneSetup(options: SceneSetupOptions): SceneSetup {
       return pick.id;
     },
     getSceneSetup() {
-      const { gameId: game, suggestion, partnerVoice } = store.getState();
-      return { game, suggestion, partnerVoice };
+      const { gameId: game, suggestion, partnerVoice, persona, audience } = store.getState();
+      return { game, suggestion, partnerVoice, persona, audience };
     },
     dispose: unsubscribe,
   };

@@ -7,15 +7,16 @@ import type { ScenePhase as SceneRunPhase } from '../store/scene-reducer.js';
 /** How the transcript marks a line the outbox could not deliver. */
 export const LOST_LINE_MARK = '(didn’t reach the stage — say it again)';
 
+/** While the connection is down: the outbox keeps what the player says, so the stage says so. */
+export const RECONNECTING_TEXT = 'Reconnecting to the stage… keep going: what you say now will be sent when it’s back.';
+
 /**
  * The stage's status line. While the connection is down it never invites a line as if all were well: it says
  * it is reconnecting and that what the player says now is kept and sent when the connection is back.
  */
 export function stageStatusText(phase: SceneRunPhase, connection: ConnectionState, notice: string | null): string {
   if (phase === 'starting') return 'Setting the stage…';
-  if (phase === 'running' && connection === 'reconnecting') {
-    return 'Reconnecting to the stage… keep going: what you say now will be sent when it’s back.';
-  }
+  if (phase === 'running' && connection === 'reconnecting') return RECONNECTING_TEXT;
   if (phase === 'running') return 'You’re on. Say a line — your partner will answer.';
   if (phase === 'ending') return 'Taking a bow…';
   return notice ?? 'Step into the light when you’re ready.';

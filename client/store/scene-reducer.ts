@@ -27,7 +27,21 @@ export interface SceneState {
   bargeIns: number;
   /** Times the player talked over the MC (not counted in bargeIns). */
   mcBargeIns: number;
+  /**
+   * Whose move it is once nobody is audible: the MC's before anyone spoke, the player's once the MC or the
+   * partner finished (or the intro was skipped), the partner's once the player's line ended. The stage's turn cue
+   * reads this, never a timer.
+   */
+  nextUp: NextUp;
+  /** The player skipped the MC's intro. */
+  introSkipped: boolean;
+  /** Mic closed by the player: no frames leave, the scene goes on. */
+  muted: boolean;
+  /** Scene on hold: mic closed and the partner silenced; the Live session is kept. */
+  paused: boolean;
 }
+
+export type NextUp = 'mc' | 'player' | 'partner';
 
 /** Who speaks on a downlink turn (the relay's partner.start speaker). */
 export type DownlinkSpeaker = 'partner' | 'mc';
@@ -47,6 +61,10 @@ export const INITIAL_SCENE: SceneState = {
   mcTurnsHeard: 0,
   bargeIns: 0,
   mcBargeIns: 0,
+  nextUp: 'mc',
+  introSkipped: false,
+  muted: false,
+  paused: false,
 };
 
 export type SceneEvent =
@@ -64,7 +82,9 @@ export type SceneEvent =
   | { type: 'failed'; error: UserMessage }
   /** A line the player spoke never reached the relay (the outbox's bound, see client/session/line-outbox.ts). */
   | { type: 'line.lost' }
-  | { type: 'dismiss-error' };
+  | { type: 'dismiss-error' }
+  | { type: 'intro.skipped' }
+  | { type: 'hold'; muted?: boolean; paused?: boolean };
 
 export function sceneReducer(state: SceneState, event: SceneEvent): SceneState {
   switch (event.type) {
@@ -78,11 +98,24 @@ export function sceneReducer(state: SceneState, event: SceneEvent): SceneState {
     case 'utterance.started':
       return { ...state, playerSpeaking: true, utterancesSent: state.utterancesSent + 1 };
     case 'utterance.ended':
-      return { ...state, playerSpeaking: false };
+      // A line that ended is the partner's to answer (a muted or paused mic ends lines that were never sent).
+      return { ...state, playerSpeaking: false, nextUp: state.muted || state.paused ? state.nextUp : 'partner' };
     case 'barge-in':
       return state.speakingSpeaker === 'mc'
-        ? { ...state, mcBargeIns: state.mcBargeIns + 1, partnerSpeakingTurnId: null, speakingSpeaker: null }
-        : { ...state, bargeIns: state.bargeIns + 1, partnerSpeakingTurnId: null, speakingSpeaker: null };
+        ? {
+            ...state,
+            mcBargeIns: state.mcBargeIns + 1,
+            partnerSpeakingTurnId: null,
+            speakingSpeaker: null,
+            nextUp: 'player',
+          }
+        : {
+            ...state,
+            bargeIns: state.bargeIns + 1,
+            partnerSpeakingTurnId: null,
+            speakingSpeaker: null,
+            nextUp: 'player',
+          };
     case 'partner.audible':
       if (event.speaker === 'mc') {
         // The MC's voice answers nobody: no voice-to-voice figure, and not a partner turn.
@@ -101,9 +134,30 @@ export function sceneReducer(state: SceneState, event: SceneEvent): SceneState {
         lastVoiceToVoiceMs: event.voiceToVoiceMs ?? state.lastVoiceToVoiceMs,
       };
     case 'partner.drained':
+      // The MC or the partner finished (or was cut): the floor is the player's.
       return state.partnerSpeakingTurnId === event.turnId
-        ? { ...state, partnerSpeakingTurnId: null, speakingSpeaker: null }
+        ? { ...state, partnerSpeakingTurnId: null, speakingSpeaker: null, nextUp: 'player' }
         : state;
+    case 'intro.skipped':
+      return {
+        ...state,
+        introSkipped: true,
+        nextUp: 'player',
+        ...(state.speakingSpeaker === 'mc' ? { partnerSpeakingTurnId: null, speakingSpeaker: null } : {}),
+      };
+    case 'hold': {
+      const muted = event.muted ?? state.muted;
+      const paused = event.paused ?? state.paused;
+      // Pausing silences whoever was talking; on resume the floor is the player's.
+      const silenced = paused && !state.paused && state.partnerSpeakingTurnId !== null;
+      return {
+        ...state,
+        muted,
+        paused,
+        ...(silenced ? { partnerSpeakingTurnId: null, speakingSpeaker: null, nextUp: 'player' as const } : {}),
+        ...(muted || paused ? { playerSpeaking: false } : {}),
+      };
+    }
     case 'ending':
       return state.phase === 'idle' ? state : { ...state, phase: 'ending' };
     case 'ended':
@@ -113,6 +167,8 @@ export function sceneReducer(state: SceneState, event: SceneEvent): SceneState {
         playerSpeaking: false,
         partnerSpeakingTurnId: null,
         speakingSpeaker: null,
+        muted: false,
+        paused: false,
         notice: event.notice ?? state.notice,
       };
     case 'failed':
@@ -122,6 +178,8 @@ export function sceneReducer(state: SceneState, event: SceneEvent): SceneState {
         playerSpeaking: false,
         partnerSpeakingTurnId: null,
         speakingSpeaker: null,
+        muted: false,
+        paused: false,
         error: event.error,
       };
     case 'line.lost':

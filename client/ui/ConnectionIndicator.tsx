@@ -23,6 +23,8 @@ export function ConnectionIndicator() {
   const rttMs = useAppStore('connection', (s) => s.rttMs);
   // Which transport carries the scene (WebRTC, or the WebSocket fallback); unobtrusive, for the curious.
   const transport = useAppStore('connection', (s) => s.transport ?? null);
+  // Only where a connection matters: while a scene connects, plays or reconnects. Idle pages show nothing.
+  if (state === 'idle' || state === 'closed') return null;
   return (
     <div className="flex items-center gap-2">
       {state === 'connected' && rttMs !== null ? (
@@ -38,7 +40,7 @@ export function ConnectionIndicator() {
       >
         <span aria-hidden="true" className={`size-2.5 rounded-full ${DOT_CLASSES[state]}`} />
         <span data-state={state}>{CONNECTION_LABELS[state]}</span>
-        {transport && state !== 'idle' && state !== 'closed' ? (
+        {transport ? (
           <span className="text-xs text-stone-400" title="How this page reaches the stage server">
             {transport === 'websocket' ? 'WebSocket' : 'WebRTC'}
           </span>

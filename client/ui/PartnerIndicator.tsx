@@ -41,12 +41,14 @@ export function PartnerIndicatorView({ audible, phase }: { audible: AudibleSpeak
   const glow = audible ? GLOW[audible] : null;
   return (
     <div
-      className="flex flex-col items-center gap-3"
+      className="flex flex-col items-center gap-1.5 sm:gap-3"
       data-partner-speaking={audible ? 'true' : 'false'}
       data-mc-speaking={audible === 'mc' ? 'true' : undefined}
       data-speaking={audible ?? 'none'}
     >
-      <div className="relative grid size-28 place-items-center sm:size-36">
+      <div
+        className={`relative grid place-items-center ${phase === 'idle' ? 'size-28 sm:size-36' : 'size-16 sm:size-32'}`}
+      >
         {glow ? (
           <>
             <span
@@ -68,7 +70,7 @@ export function PartnerIndicatorView({ audible, phase }: { audible: AudibleSpeak
           <svg
             aria-hidden="true"
             viewBox="0 0 48 48"
-            className={`size-14 sm:size-16 ${glow ? glow.text : 'text-stone-500'}`}
+            className={`${phase === 'idle' ? 'size-14' : 'size-9'} sm:size-16 ${glow ? glow.text : 'text-stone-500'}`}
             fill="currentColor"
           >
             <circle cx="24" cy="16" r="8" />
@@ -76,7 +78,7 @@ export function PartnerIndicatorView({ audible, phase }: { audible: AudibleSpeak
           </svg>
         </div>
       </div>
-      <p aria-live="polite" className={`text-sm ${glow ? glow.text : 'text-stone-400'}`}>
+      <p aria-live="polite" className={`text-xs sm:text-sm ${glow ? glow.text : 'text-stone-400'}`}>
         {indicatorCaption(audible, phase)}
       </p>
     </div>

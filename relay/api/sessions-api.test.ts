@@ -6,7 +6,7 @@ import { type FirestoreEmulator, startFirestoreEmulator } from '../../scripts/fi
 import { AnonymousCookieAuthenticator, IDENTITY_COOKIE_NAME } from '../auth/authenticator.js';
 import { createFirestore } from '../store/firestore.js';
 import { FirestoreSessionStore } from '../store/firestore-session-store.js';
-import { handleSessionsApi, type SessionDetailJson, type SessionSummaryJson } from './sessions-api.js';
+import { handleSessionsApi, headlineOf, type SessionDetailJson, type SessionSummaryJson } from './sessions-api.js';
 
 delete process.env.FIRESTORE_EMULATOR_HOST;
 
@@ -201,5 +201,54 @@ describe('sessions API', () => {
     const response = await browser.get('/api/sessions', { method: 'DELETE' });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET, HEAD');
+  });
+
+  it('deletes a finished scene with its turns for its owner only; shows premise, cast and headline', async () => {
+    const owner = new Browser();
+    await owner.get('/api/sessions');
+    const { id } = store.createSession({
+      ownerId: owner.userId,
+      game: 'yes-and',
+      model: 'm',
+      scene: {
+        suggestion: { relationship: 'rival beekeepers', location: 'the DMV', object: 'a love letter', seed: 3 },
+        partnerVoice: 'Fenrir',
+        mcVoice: 'Charon',
+        persona: 'wildcard',
+        audience: 'skeptics',
+      },
+    });
+    store.recordTurn(id, { seq: 0, speaker: 'player', text: 'hi', startedAt: new Date(base), endedAt: new Date(base) });
+    store.endSession(id, { status: 'completed', endedAt: new Date(base + 1_000) });
+    expect(await store.flush(5_000)).toBe(true);
+    const [summary] = (await (await owner.get('/api/sessions')).json()) as SessionSummaryJson[];
+    expect(summary).toMatchObject({
+      id,
+      premise: { relationship: 'rival beekeepers', location: 'the DMV', object: 'a love letter' },
+      persona: 'wildcard',
+      audience: 'skeptics',
+    });
+
+    const stranger = new Browser();
+    expect((await stranger.get(`/api/sessions/${id}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await owner.get(`/api/sessions/${id}`)).status).toBe(200);
+
+    expect((await owner.get(`/api/sessions/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await owner.get(`/api/sessions/${id}`)).status).toBe(404);
+    expect(await store.getTurns(id)).toEqual([]);
+  });
+
+  it('refuses to delete a scene that is still playing', async () => {
+    const owner = new Browser();
+    await owner.get('/api/sessions');
+    const { id } = store.createSession({ ownerId: owner.userId, game: 'yes-and', model: 'm' });
+    expect(await store.flush(5_000)).toBe(true);
+    expect((await owner.get(`/api/sessions/${id}`, { method: 'DELETE' })).status).toBe(409);
+    expect((await owner.get(`/api/sessions/${id}`)).status).toBe(200);
+  });
+
+  it('takes the coach’s first sentence as the headline', () => {
+    expect(headlineOf('Great commitment. Next time, heighten.')).toBe('Great commitment.');
+    expect(headlineOf('No period here')).toBe('No period here');
   });
 });

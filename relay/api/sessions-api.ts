@@ -10,7 +10,7 @@ export const SESSIONS_API_PATH = '/api/sessions';
 const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
 export interface SessionsApiDeps {
-  store: Pick<SessionStore, 'getSession' | 'getTurns' | 'listSessions'>;
+  store: Pick<SessionStore, 'getSession' | 'getTurns' | 'listSessions' | 'deleteSession'>;
   auth: Authenticator;
 }
 
@@ -31,7 +31,25 @@ export function toSummaryJson(session: StoredSession): SessionSummaryJson {
     latencyP50Ms: session.latency?.p50Ms ?? null,
     latencyP95Ms: session.latency?.p95Ms ?? null,
     estimatedCostUsd: session.usage.estimatedCostUsd,
+    ...(session.scene
+      ? {
+          premise: {
+            relationship: session.scene.suggestion.relationship,
+            location: session.scene.suggestion.location,
+            object: session.scene.suggestion.object,
+          },
+          ...(session.scene.persona ? { persona: session.scene.persona } : {}),
+          ...(session.scene.audience ? { audience: session.scene.audience } : {}),
+        }
+      : {}),
+    ...(session.coach ? { headline: headlineOf(session.coach.summary) } : {}),
   };
+}
+
+/** The coach's first sentence (bounded): what a History card says about the scene. */
+export function headlineOf(summary: string): string {
+  const first = /^.*?[.!?](\s|$)/.exec(summary.trim())?.[0]?.trim() ?? summary.trim();
+  return first.length > 160 ? `${first.slice(0, 157).trimEnd()}…` : first;
 }
 
 function toTurnJson(turn: StoredTurn): TurnJson {
@@ -67,8 +85,9 @@ export async function handleSessionsApi(
   const path = pathname.endsWith('/') && pathname.length > 1 ? pathname.slice(0, -1) : pathname;
   if (path !== SESSIONS_API_PATH && !path.startsWith(`${SESSIONS_API_PATH}/`)) return false;
 
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.setHeader('allow', 'GET, HEAD');
+  const isDelete = req.method === 'DELETE' && path !== SESSIONS_API_PATH;
+  if (req.method !== 'GET' && req.method !== 'HEAD' && !isDelete) {
+    res.setHeader('allow', path === SESSIONS_API_PATH ? 'GET, HEAD' : 'GET, HEAD, DELETE');
     sendError(res, 405, 'message.invalid', `${req.method} is not supported here; use GET.`);
     return true;
   }
@@ -96,6 +115,17 @@ export async function handleSessionsApi(
     const session = await deps.store.getSession(sessionId);
     if (!session || session.ownerId !== userId) {
       sendNotFound(res);
+      return true;
+    }
+    if (isDelete) {
+      // Only a finished scene: deleting one that still plays would race its own writes.
+      if (session.status === 'active' || !deps.store.deleteSession) {
+        sendError(res, 409, 'message.invalid', 'This scene is still playing; end it before deleting it.');
+        return true;
+      }
+      await deps.store.deleteSession(sessionId);
+      res.statusCode = 204;
+      res.end();
       return true;
     }
     const turns = await deps.store.getTurns(sessionId);

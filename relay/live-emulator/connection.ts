@@ -13,7 +13,7 @@ import {
   type SetupMessage,
 } from './protocol.js';
 import { ReplyStream, type ServerMessage, transcriptPieces } from './reply.js';
-import { pickImprovLine } from './script.js';
+import { pickSceneLine } from './script.js';
 import type { SpeechSynthesizer } from './tts.js';
 import { audioTokensFor, type SlidingWindowConfig, textTokensFor, usageForTurn } from './usage.js';
 
@@ -216,7 +216,7 @@ export class LiveConnection {
     const setup = this.setup!;
     const conversation = this.conversation!;
     const turnIndex = conversation.turnCount++;
-    const line = pickImprovLine(this.options.seed, turnIndex);
+    const line = pickSceneLine(this.options.seed, turnIndex, setup.systemInstruction);
     conversation.context.add({ audioTokens: audioTokensFor(inputAudioMs), textTokens: this.pendingTextTokens });
     this.pendingTextTokens = 0;
     const prompt = conversation.context.totals();
@@ -286,7 +286,7 @@ export class LiveConnection {
   private warmUpcomingLines(): void {
     const turnCount = this.conversation?.turnCount ?? 0;
     for (let ahead = 0; ahead < LINES_WARMED_AHEAD; ahead++) {
-      const line = pickImprovLine(this.options.seed, turnCount + ahead);
+      const line = pickSceneLine(this.options.seed, turnCount + ahead, this.setup?.systemInstruction);
       this.context.synthesizer.speak(line, this.setup?.voiceName, 'background').catch(() => {
         // A failed pre-warm is retried when the reply needs it; the reply reports the error.
       });

@@ -1,7 +1,7 @@
 // Session resumption and injected faults (goAway, drop, refused resumption, slow first byte).
 import type { LiveServerMessage } from '@google/genai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pickImprovLine } from './script.js';
+import { pickSceneLine } from './script.js';
 import { type LiveEmulator, startLiveEmulator } from './server.js';
 import { connectTestClient, isTurnComplete, sendPlayerTurn, TEST_CONFIG, type TestLiveClient } from './test-client.js';
 
@@ -31,7 +31,7 @@ describe('live emulator resumption and faults', () => {
     await first.waitFor(
       (message) => message.sessionResumptionUpdate !== undefined && first.messages.some(isTurnComplete),
     );
-    expect(transcriptOfTurn(first.messages)).toBe(pickImprovLine(SEED, 0));
+    expect(transcriptOfTurn(first.messages)).toBe(pickSceneLine(SEED, 0, String(TEST_CONFIG.systemInstruction)));
     const handle = await latestHandle(first);
     const firstUsage = first.messages.find((message) => message.usageMetadata)!.usageMetadata!;
     first.session.close();
@@ -43,7 +43,7 @@ describe('live emulator resumption and faults', () => {
     sendPlayerTurn(resumed.session, 1_000);
     const usage = await resumed.waitFor((message) => message.usageMetadata !== undefined);
     // The resumed session continues the script and bills the context it carried over.
-    expect(transcriptOfTurn(resumed.messages)).toBe(pickImprovLine(SEED, 1));
+    expect(transcriptOfTurn(resumed.messages)).toBe(pickSceneLine(SEED, 1, String(TEST_CONFIG.systemInstruction)));
     expect(usage.usageMetadata!.promptTokenCount).toBe(firstUsage.totalTokenCount! + 32);
     resumed.session.close();
   });

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSeededRandom, IMPROV_LINES, pickImprovLine } from './script.js';
+import { GAMES } from '../../shared/games.js';
+import { createSeededRandom, gameIdFromInstruction, IMPROV_LINES, pickImprovLine, pickSceneLine } from './script.js';
 import { type LiveEmulator, startLiveEmulator } from './server.js';
-import { connectTestClient, isTurnComplete, sendPlayerTurn } from './test-client.js';
+import { connectTestClient, isTurnComplete, sendPlayerTurn, TEST_CONFIG } from './test-client.js';
 
 describe('scripted improv lines', () => {
   it('has 20+ distinct "yes, and" style lines', () => {
@@ -57,6 +58,37 @@ describe('seed determinism through the SDK', () => {
     const first = await transcripts(5, 3);
     const second = await transcripts(5, 3);
     expect(first).toEqual(second);
-    expect(first).toEqual([0, 1, 2].map((turn) => pickImprovLine(5, turn)));
+    // The test client's instruction names no game: the general lines, in the scene's shuffled order.
+    expect(first).toEqual([0, 1, 2].map((turn) => pickSceneLine(5, turn, String(TEST_CONFIG.systemInstruction))));
+  });
+});
+
+describe('scene lines per game', () => {
+  const instruction = (gameId: string, premise: string) => {
+    const game = GAMES.find((entry) => entry.id === gameId)!;
+    return `You are the player's scene partner. The game is "${game.name}": ${game.pitch}\nPremise: ${premise}`;
+  };
+
+  it('follows the game’s rule: every Questions Only line is a question, every 185 line a 185 pun', () => {
+    for (let turn = 0; turn < 15; turn++) {
+      expect(pickSceneLine(1, turn, instruction('questions-only', 'a'))).toMatch(/\?$/);
+      expect(pickSceneLine(1, turn, instruction('185', 'a'))).toMatch(/^185 .+ walk into a bar/);
+    }
+  });
+
+  it('never repeats a line within a scene, and each scene draws its own order', () => {
+    for (const gameId of ['yes-and', 'questions-only', '185', 'party-quirks', 'worlds-worst-advice']) {
+      const scene = Array.from({ length: 15 }, (_, turn) => pickSceneLine(1, turn, instruction(gameId, 'the DMV')));
+      expect(new Set(scene).size).toBe(15);
+      const other = Array.from({ length: 15 }, (_, turn) =>
+        pickSceneLine(1, turn, instruction(gameId, 'a lighthouse')),
+      );
+      expect(other).not.toEqual(scene);
+      expect(Array.from({ length: 15 }, (_, turn) => pickSceneLine(1, turn, instruction(gameId, 'the DMV')))).toEqual(
+        scene,
+      );
+    }
+    expect(gameIdFromInstruction(instruction('185', 'x'))).toBe('185');
+    expect(gameIdFromInstruction(undefined)).toBeNull();
   });
 });

@@ -1,6 +1,8 @@
 // The emulator's scene partner: scripted "Yes, and…" lines picked by a seeded PRNG, so a test with a
 // given seed hears the same lines in the same order on every run.
-import { mulberry32 } from '../../shared/stage.js';
+import { GAMES } from '../../shared/games.js';
+import { hash32, mulberry32 } from '../../shared/stage.js';
+import { GAME_LINES } from './game-lines.js';
 
 export const IMPROV_LINES: readonly string[] = [
   'Yes, and the dragon in the basement is finally paying rent.',
@@ -42,4 +44,32 @@ export function pickImprovLine(seed: number, turnIndex: number): string {
   const random = createSeededRandom((seed ^ Math.imul(turnIndex + 1, 0x9e3779b1)) >>> 0);
   random();
   return IMPROV_LINES[Math.floor(random() * IMPROV_LINES.length)]!;
+}
+
+/** The game a partner instruction names (`The game is "Questions Only"`), or null. */
+export function gameIdFromInstruction(systemInstruction: string | undefined): string | null {
+  const name = /The game is "([^"]+)"/.exec(systemInstruction ?? '')?.[1];
+  return GAMES.find((game) => game.name === name)?.id ?? null;
+}
+
+/**
+ * The scene's line for turn `turnIndex`: the game's own list (or the general one), shuffled once per scene (the
+ * scene's instruction holds its suggestion, so each scene draws its own order) and walked in order, so no line
+ * repeats within a scene until the list is used up. Deterministic for (seed, instruction, turn).
+ */
+export function pickSceneLine(seed: number, turnIndex: number, systemInstruction: string | undefined): string {
+  const gameId = gameIdFromInstruction(systemInstruction);
+  const lines = (gameId ? GAME_LINES[gameId] : undefined) ?? IMPROV_LINES;
+  const order = shuffledOrder(lines.length, (seed ^ hash32(systemInstruction ?? '')) >>> 0);
+  return lines[order[turnIndex % lines.length]!]!;
+}
+
+function shuffledOrder(length: number, seed: number): number[] {
+  const random = mulberry32(seed);
+  const order = Array.from({ length }, (_, index) => index);
+  for (let index = length - 1; index > 0; index--) {
+    const swap = Math.floor(random() * (index + 1));
+    [order[index], order[swap]] = [order[swap]!, order[index]!];
+  }
+  return order;
 }

@@ -220,8 +220,9 @@ const POLL = { timeout: 20_000, interval: 10 };
 
 /** The player says a whole line and the reply streams: its audio and a first piece of its transcript reached them. */
 async function untilReplyStreams(connection: MemoryConnection): Promise<void> {
-  speak(connection, 1, 25);
-  connection.send({ type: 'utterance.end', utteranceId: 1, frameCount: 25 });
+  // 70 frames (1.4 s): a line by the relay's one definition (phases.isSceneLine), not a fragment.
+  speak(connection, 1, 70);
+  connection.send({ type: 'utterance.end', utteranceId: 1, frameCount: 70 });
   await expect
     .poll(() => of(connection, 'transcript').some((m) => m.speaker === 'partner' && m.text.length > 0), POLL)
     .toBe(true);
@@ -324,8 +325,8 @@ describe('the scene completes (turn budget used up)', () => {
   it('stores the last exchange whole and the outro, then ends on its own', async () => {
     const { session, connection, calls, turns, ended } = scene({ tts: false, maxPlayerTurns: 1 });
     await session.start();
-    speak(connection, 1, 25);
-    connection.send({ type: 'utterance.end', utteranceId: 1, frameCount: 25 });
+    speak(connection, 1, 70);
+    connection.send({ type: 'utterance.end', utteranceId: 1, frameCount: 70 });
     expect(await ended).toBe(SCENE_COMPLETE_REASON);
     expect(calls).toEqual(['activityStart', 'activityEnd', 'close']);
     const reply = of(connection, 'partner.start').find((m) => m.speaker === 'partner')!;

@@ -316,6 +316,8 @@ export class SessionManager {
       // Used only when it comes from the game's own lists (never free text in the prompt); else drawn.
       suggestion: hello.suggestion,
       partnerVoice: hello.partnerVoice,
+      persona: hello.persona,
+      audience: hello.audience,
       budget: this.options.turnBudget,
     });
     const session = new Session({

@@ -3,6 +3,7 @@
 // and the coach at the end. The model calls (audience, coach, the MC's TTS) run off the audio path: nothing here
 // is awaited by a frame or control handler.
 import type { GoogleGenAI } from '@google/genai';
+import { roomSentiment } from '../../shared/cast.js';
 import { DEFAULT_MC_VOICE, DEFAULT_PARTNER_VOICE, LiveVoiceName } from '../../shared/games.js';
 import type { RelayMessage } from '../../shared/protocol.js';
 import type { CoachFeedback, ScenePhase } from '../../shared/stage.js';
@@ -68,6 +69,7 @@ export class SessionStage {
   private readonly mc: McVoicer;
   private introSpeech: Promise<McSpeech>[] | null = null;
   private liveAtMs: number | null = null;
+  private introSkipped = false;
 
   constructor(private readonly deps: SessionStageDeps) {
     const services = deps.services;
@@ -96,7 +98,13 @@ export class SessionStage {
   /** The suggestion and voices, stored so another relay instance can take the scene over. */
   setupRecord(): SceneSetupRecord {
     const { scene } = this.deps;
-    return { suggestion: scene.suggestion, partnerVoice: scene.partnerVoice, mcVoice: scene.mcVoice };
+    return {
+      suggestion: scene.suggestion,
+      partnerVoice: scene.partnerVoice,
+      mcVoice: scene.mcVoice,
+      persona: scene.persona.id,
+      audience: scene.audience.id,
+    };
   }
 
   sendState(): void {
@@ -132,12 +140,18 @@ export class SessionStage {
     const stillWanted = () =>
       (lineId === undefined || turns?.mcLineOpen(lineId) === true) &&
       this.deps.scene.state.playerTurns === 0 &&
+      !this.introSkipped &&
       !(this.deps.playerSpeaking?.() ?? false);
     void this.mc.voice('intro', lineId, this.introSpeech!, stillWanted).then(() => {
       const firstFrameAtMs = this.mc.introTurn?.firstFrameAtMs;
       if (firstFrameAtMs == null || this.liveAtMs === null) return;
       this.deps.logger.info('MC intro timing', { liveToFirstFrameMs: Math.round(firstFrameAtMs - this.liveAtMs) });
     });
+  }
+
+  /** The player skipped the intro: it is never voiced from now on (the session cuts it if it is playing). */
+  skipIntro(): void {
+    this.introSkipped = true;
   }
 
   /** Session live → the intro's first frame sent, in ms; null until the intro is heard on the downlink. */
@@ -204,6 +218,8 @@ export class SessionStage {
       if (this.abort.signal.aborted) return;
       if (reaction.source === 'fallback')
         this.deps.logger.debug('audience fallback', { reason: reaction.fallbackReason });
+      // The room the player chose: a skeptical one cools faster and warms slower than a mixed crowd.
+      reaction.sentiment = roomSentiment(this.deps.scene.audience, reaction.sentiment);
       this.sentiments.push(reaction.sentiment);
       this.transcript.push({ speaker: 'audience', text: reaction.reaction });
       const mood = this.mood();

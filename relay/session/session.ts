@@ -5,6 +5,7 @@ import type { ErrorCode } from '../../shared/errors.js';
 import { type ClientMessage, parseClientMessage, type RelayMessage } from '../../shared/protocol.js';
 import type { UpstreamUsage } from '../live/upstream.js';
 import type { Logger } from '../log.js';
+import { isSceneLine } from '../stage/phases.js';
 import { StageScene } from '../stage/stage-scene.js';
 import type { ClientConnection } from './connection.js';
 import { ErrorLimiter } from './error-limiter.js';
@@ -304,7 +305,12 @@ export class Session {
         // Live interrupted any reply to a cancelled half-turn at this utterance's activityStart: what comes
         // after this utterance's end is the answer to it.
         if (this.halfTurnPending) this.stopDiscardingHalfTurn();
-        if (this.stage.playerTurnEnded()) this.awaitLastReply();
+        // A fragment too short to hold a word (a cough, a cut-off start) is answered but never costs a line.
+        if (isSceneLine(message.frameCount) && this.stage.playerTurnEnded()) this.awaitLastReply();
+        return;
+      case 'intro.skip':
+        this.stage.skipIntro();
+        if (this.downlink.currentTurn?.speaker === 'mc') this.cutPartnerTurn(true);
         return;
       case 'barge-in':
         if (this.downlink.currentTurn?.turnId === message.turnId) this.cutPartnerTurn(true);

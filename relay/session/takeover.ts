@@ -77,6 +77,8 @@ export async function loadSceneForTakeover(
     suggestion: stored.scene?.suggestion,
     partnerVoice: stored.scene?.partnerVoice,
     mcVoice: stored.scene?.mcVoice,
+    persona: stored.scene?.persona,
+    audience: stored.scene?.audience,
     budget,
     playerTurnsDone,
   });

@@ -4,7 +4,14 @@ import { GoogleGenAI } from '@google/genai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gameOrDefault } from '../../shared/games.js';
 import { type LiveEmulator, startLiveEmulator } from '../live-emulator/server.js';
-import { AudienceReply, audiencePrompt, NEUTRAL_REACTION, rateExchange } from './audience.js';
+import {
+  AudienceReply,
+  audiencePrompt,
+  measuredReaction,
+  NEUTRAL_REACTION,
+  rateExchange,
+  unheardSpeechSeconds,
+} from './audience.js';
 import { parsePromptLines } from './prompt-contract.js';
 
 const MODEL = 'gemini-2.5-flash';
@@ -111,5 +118,21 @@ describe('audience against the emulator', () => {
     );
     controller.abort();
     await expect(pending).resolves.toMatchObject({ source: 'fallback', fallbackReason: 'the call was cancelled' });
+  });
+});
+
+describe('audience offline: what the relay can measure', () => {
+  it('cools on clipped lines and monologues, warms on committed ones, without a model call', () => {
+    expect(unheardSpeechSeconds('(player speech, 5.5 s)')).toBe(5.5);
+    expect(unheardSpeechSeconds('Hello there')).toBeNull();
+    const no = measuredReaction(0.8);
+    const line = measuredReaction(5);
+    const monologue = measuredReaction(20);
+    expect(no.sentiment).toBeLessThan(0);
+    expect(line.sentiment).toBeGreaterThan(0.3);
+    expect(monologue.sentiment).toBeLessThan(0);
+    // Ten "No."s in a row keep the mean below zero: the room cools as well as warms.
+    const mean = Array.from({ length: 10 }, () => measuredReaction(0.9).sentiment).reduce((a, b) => a + b) / 10;
+    expect(mean).toBeLessThan(-0.2);
   });
 });

@@ -77,6 +77,33 @@ export function audiencePrompt(exchange: AudienceExchange): string {
   ].join('\n');
 }
 
+/** What the offline Live emulator transcribes instead of words: "(player speech, 5.5 s)". */
+const UNHEARD_LINE = /^\(player speech, (\d+(?:\.\d+)?) s\)$/;
+
+/** Seconds of speech when the player's line has no words (offline), else null. */
+export function unheardSpeechSeconds(playerLine: string): number | null {
+  const match = UNHEARD_LINE.exec(playerLine.trim());
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * Offline there are no words to rate, only what the relay measured: how long the player spoke. A clipped
+ * one-word line ("No.") cools the room, a committed line of a few seconds warms it, a monologue loses it.
+ */
+export function measuredReaction(speechS: number): AudienceReaction {
+  const [sentiment, reaction] =
+    speechS < 1.5
+      ? [-0.4, '*awkward silence*']
+      : speechS < 3
+        ? [0.05, '*polite chuckles*']
+        : speechS < 9
+          ? [0.45, '*laughter*']
+          : speechS < 15
+            ? [0.1, '*murmurs*']
+            : [-0.3, '*restless shuffling*'];
+  return { sentiment, reaction, source: 'fallback', fallbackReason: 'offline: rated on speech length, not words' };
+}
+
 export async function rateExchange(
   ai: GoogleGenAI,
   exchange: AudienceExchange,
@@ -85,6 +112,8 @@ export async function rateExchange(
   if (!exchange.playerLine.trim() && !exchange.partnerLine.trim()) {
     return neutralReaction('nothing was said in this exchange');
   }
+  const unheardS = unheardSpeechSeconds(exchange.playerLine);
+  if (unheardS !== null) return measuredReaction(unheardS);
   const result = await generateJson(ai, {
     model: options.model,
     systemInstruction: AUDIENCE_SYSTEM_INSTRUCTION,

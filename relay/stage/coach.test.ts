@@ -4,7 +4,14 @@ import { GoogleGenAI } from '@google/genai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gameOrDefault, Principle } from '../../shared/games.js';
 import { type LiveEmulator, startLiveEmulator } from '../live-emulator/server.js';
-import { CoachReport, coachPrompt, coachScene, MAX_COACH_TRANSCRIPT_LINES, type TranscriptLine } from './coach.js';
+import {
+  CoachReport,
+  coachPrompt,
+  coachScene,
+  MAX_COACH_TRANSCRIPT_LINES,
+  measuredFeedback,
+  type TranscriptLine,
+} from './coach.js';
 import { parseGameName, parsePromptLines } from './prompt-contract.js';
 import { drawSuggestion } from './suggestion.js';
 
@@ -149,5 +156,20 @@ describe('coach against the emulator', () => {
     );
     expect(feedback.source).toBe('fallback');
     expect(feedback.summary).toContain('no player lines');
+  });
+});
+
+describe('coach offline: says what it could not hear, reviews what it measured', () => {
+  it('never quotes a placeholder and differs with what was measured', () => {
+    const game = gameOrDefault('yes-and');
+    const clipped = measuredFeedback(game, [0.8, 0.9, 1.0]);
+    const steady = measuredFeedback(game, [4, 5, 6]);
+    expect(clipped.message).toMatch(/could not hear your words/);
+    expect(clipped.summary).toContain('3 lines');
+    expect(clipped.summary).not.toMatch(/player speech/);
+    expect(clipped.tryNext[0]).toMatch(/under 1.5 s/);
+    expect(steady.strengths[0]?.point).toMatch(/averaged 5 s/);
+    expect(steady.summary).not.toBe(clipped.summary);
+    for (const report of [clipped, steady]) expect(JSON.stringify(report)).not.toMatch(/\(player speech/);
   });
 });

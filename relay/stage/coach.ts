@@ -5,6 +5,7 @@ import type { Game } from '../../shared/games.js';
 import { Principle } from '../../shared/games.js';
 import type { Speaker } from '../../shared/protocol.js';
 import { CoachFeedback, CoachReport, type Suggestion } from '../../shared/stage.js';
+import { unheardSpeechSeconds } from './audience.js';
 import { COACH_PROMPT_MARKER, formatGameLine, formatPromptLine, type PromptSpeaker } from './prompt-contract.js';
 import { generateJson } from './text-model.js';
 
@@ -105,6 +106,9 @@ export async function coachScene(ai: GoogleGenAI, input: CoachInput, options: Co
   if (!input.transcript.some((line) => line.speaker === 'player' && line.text.trim())) {
     return fallbackFeedback(input.game, 'no player lines were recorded, so there is nothing to review yet');
   }
+  const playerLines = input.transcript.filter((line) => line.speaker === 'player' && line.text.trim());
+  const heardS = playerLines.map((line) => unheardSpeechSeconds(line.text));
+  if (heardS.every((seconds) => seconds !== null)) return measuredFeedback(input.game, heardS as number[]);
   const result = await generateJson(ai, {
     model: options.model,
     systemInstruction: COACH_SYSTEM_INSTRUCTION,
@@ -116,7 +120,50 @@ export async function coachScene(ai: GoogleGenAI, input: CoachInput, options: Co
     signal: options.signal,
   });
   if (!result.ok) return fallbackFeedback(input.game, result.reason);
-  return { ...result.value, source: 'model' };
+  // A quote must be the player's words: never a placeholder for speech nobody transcribed.
+  const strengths = result.value.strengths.map((strength) =>
+    unheardSpeechSeconds(strength.quote) === null ? strength : { ...strength, quote: '' },
+  );
+  return { ...result.value, strengths, source: 'model' };
+}
+
+/**
+ * Offline the coach hears no words (the emulator only reports how long the player spoke). It says so plainly and
+ * reviews what was measured: how many lines, how long, how even. No principle scores: none can be measured.
+ */
+export function measuredFeedback(game: Game, lineSeconds: readonly number[]): CoachFeedback {
+  const count = lineSeconds.length;
+  const mean = lineSeconds.reduce((sum, value) => sum + value, 0) / count;
+  const clipped = lineSeconds.filter((seconds) => seconds < 1.5).length;
+  const long = lineSeconds.filter((seconds) => seconds > 12).length;
+  const round = (value: number) => Math.round(value * 10) / 10;
+  const lines = `${count} line${count === 1 ? '' : 's'}`;
+  const strengths =
+    mean >= 2 && mean <= 9
+      ? [
+          {
+            point: `Your lines averaged ${round(mean)} s: long enough to make an offer, short enough to share the scene.`,
+            quote: '',
+          },
+        ]
+      : [];
+  const tryNext =
+    clipped > count / 2
+      ? [
+          `Most of your lines were under 1.5 s. In ${game.name}, give each line one concrete detail your partner can use.`,
+        ]
+      : long > 0
+        ? [`${long} of your lines ran past 12 s. Hand the scene back sooner: one offer, then listen.`]
+        : [`Your pace was steady. Next time in ${game.name}, push one detail further each line (heighten).`];
+  const message = 'Offline, the coach could not hear your words, so this review only covers what was measured.';
+  return {
+    source: 'fallback',
+    message,
+    summary: `${message} You played ${lines}, ${round(mean)} s each on average (shortest ${round(Math.min(...lineSeconds))} s, longest ${round(Math.max(...lineSeconds))} s).`,
+    strengths,
+    tryNext,
+    principles: [],
+  };
 }
 
 /** An honest stand-in: no invented scores or quotes, one tip from what the game trains. */

@@ -20,7 +20,10 @@ describe('MC', () => {
   it('closes with the turn count and a line that follows the room', () => {
     const game = GAMES[0]!;
     expect(mcOutro(game, { playerTurns: 12, audienceMood: 0.8 })).toContain('12 lines of');
-    expect(mcOutro(game, { playerTurns: 1, endedEarly: true })).toContain('Cut short after 1 line.');
+    const early = mcOutro(game, { playerTurns: 1, endedEarly: true });
+    expect(early).toContain(`1 line of ${game.name}, ended on your call.`);
+    expect(early).not.toMatch(/cut short/i);
+    expect(mcOutro(game, { playerTurns: 0, endedEarly: true })).toContain('ended before the first line');
     expect(mcOutro(game, { playerTurns: 3, audienceMood: 0.8 })).not.toBe(
       mcOutro(game, { playerTurns: 3, audienceMood: -0.8 }),
     );

@@ -29,9 +29,13 @@ export function mcIntro(game: Game, suggestion: Suggestion, options: McIntroOpti
 
 export function mcOutro(game: Game, options: McOutroOptions): string {
   const turns = `${options.playerTurns} line${options.playerTurns === 1 ? '' : 's'}`;
-  const ending = options.endedEarly
-    ? `And... scene! Cut short after ${turns}`
-    : `And... scene! ${turns} of ${game.name}`;
+  // Ending early is the player's call, not a failure: the MC says what was played, never "cut short".
+  const ending =
+    options.playerTurns === 0
+      ? `And... scene! ${game.name}, ended before the first line`
+      : options.endedEarly
+        ? `And... scene! ${turns} of ${game.name}, ended on your call`
+        : `And... scene! ${turns} of ${game.name}, the full scene`;
   return `${ending}. ${crowdLine(options.audienceMood)} Stay with us: your coach has notes.`;
 }
 

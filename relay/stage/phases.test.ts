@@ -4,6 +4,8 @@ import { gameOrDefault } from '../../shared/games.js';
 import {
   ALLOWED_PHASE_TRANSITIONS,
   endScene,
+  isSceneLine,
+  MIN_LINE_AUDIO_MS,
   type PhaseChange,
   partnerSystemInstruction,
   phaseAt,
@@ -122,5 +124,11 @@ describe('partner instructions', () => {
       turns: [{ role: 'user', parts: [{ text: toClosing }] }],
       turnComplete: false,
     });
+  });
+
+  it('counts an utterance as a line only when it has room for a word beyond pre-roll and hangover', () => {
+    expect(isSceneLine(30)).toBe(false);
+    expect(isSceneLine(Math.ceil(MIN_LINE_AUDIO_MS / 20))).toBe(true);
+    expect(isSceneLine(150)).toBe(true);
   });
 });

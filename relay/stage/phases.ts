@@ -4,6 +4,7 @@
 // the relay sends as Live client content (turnComplete: false) when the phase changes.
 import type { LiveSendClientContentParameters } from '@google/genai';
 import { z } from 'zod';
+import type { PartnerPersona } from '../../shared/cast.js';
 import { AppError } from '../../shared/errors.js';
 import type { Game } from '../../shared/games.js';
 import type { ScenePhase, Suggestion } from '../../shared/stage.js';
@@ -78,6 +79,18 @@ export function phaseAt(playerTurns: number, budget: TurnBudget): ScenePhase {
   return 'support';
 }
 
+/**
+ * One definition of a line, used by the turn count the stage, the MC, the coach and History show: an utterance
+ * with room for a word in it. The client sends ~0.4 s of pre-roll and ~0.6 s of hangover around any speech, so
+ * an utterance under this much audio is a fragment (a cough, a start cut off), answered but not counted.
+ */
+export const MIN_LINE_AUDIO_MS = 1_300;
+const FRAME_MS = 20;
+
+export function isSceneLine(frameCount: number): boolean {
+  return frameCount * FRAME_MS >= MIN_LINE_AUDIO_MS;
+}
+
 /** A player turn completed. After the scene ended, turns are not counted (the relay should not forward them). */
 export function recordPlayerTurn(state: SceneState): SceneStep {
   if (state.phase === 'ended') return { state, change: null };
@@ -137,9 +150,15 @@ function phaseGuidance(game: Game, phase: ScenePhase): string {
 }
 
 /** The partner's system instruction for a game, its suggestion, and the phase the scene is in. */
-export function partnerSystemInstruction(game: Game, suggestion: Suggestion, phase: ScenePhase): string {
+export function partnerSystemInstruction(
+  game: Game,
+  suggestion: Suggestion,
+  phase: ScenePhase,
+  persona?: PartnerPersona,
+): string {
   return [
     `You are the player's scene partner in a live, spoken improv show. The game is "${game.name}": ${game.pitch}`,
+    ...(persona ? [`Your stage persona: ${persona.instruction}`] : []),
     `Game rules you play by and gently enforce: ${game.partnerRules}`,
     `The audience's suggestion: you two are ${suggestion.relationship}, at ${suggestion.location}, and somewhere in ` +
       `this scene there is ${suggestion.object}.`,

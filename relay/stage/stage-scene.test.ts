@@ -65,6 +65,25 @@ describe('StageScene', () => {
     scene.playerTurnEnded();
     expect(scene.end()).toEqual({ phase: 'ended', stageDirection: null, stageDirectionText: null, ended: true });
     expect(scene.end().ended).toBe(false);
-    expect(scene.outroText()).toContain('Cut short after 1 line.');
+    expect(scene.outroText()).toContain('1 line of Yes, And, ended on your call.');
+  });
+
+  it('plays as long as the game card says: the budget is the game’s own line count', () => {
+    for (const gameId of ['yes-and', 'questions-only']) {
+      const scene = new StageScene({ gameId });
+      expect(scene.state.budget.maxPlayerTurns).toBe(scene.game.typicalLength.playerTurns);
+    }
+    expect(new StageScene({ gameId: 'yes-and', budget: { maxPlayerTurns: 3 } }).state.budget.maxPlayerTurns).toBe(3);
+  });
+
+  it('casts the partner persona into the instructions and its default voice, and keeps an audience type', () => {
+    const wild = new StageScene({ gameId: 'yes-and', persona: 'wildcard', audience: 'skeptics' });
+    expect(wild.persona.name).toBe('The Wildcard');
+    expect(wild.partnerSetup().systemInstruction).toContain(wild.persona.instruction);
+    expect(wild.partnerVoice).toBe('Fenrir');
+    expect(wild.audience.id).toBe('skeptics');
+    // A voice the player picked wins over the persona's default.
+    expect(new StageScene({ persona: 'wildcard', partnerVoice: 'Kore' }).partnerVoice).toBe('Kore');
+    expect(new StageScene({}).persona.id).toBe('supporter');
   });
 });

@@ -2,6 +2,7 @@
 // game + suggestion + phase machine → partner config, MC lines, and the stage direction to send upstream.
 // No I/O here: the session sends what this returns (Live client content) and calls audience/coach itself.
 import type { LiveSendClientContentParameters } from '@google/genai';
+import { type AudienceType, audienceTypeOrDefault, type PartnerPersona, personaOrDefault } from '../../shared/cast.js';
 import { AppError } from '../../shared/errors.js';
 import { DEFAULT_MC_VOICE, DEFAULT_PARTNER_VOICE, type Game, gameOrDefault } from '../../shared/games.js';
 import { mcIntro, mcOutro } from './mc.js';
@@ -40,6 +41,9 @@ export interface StageSceneSetup {
   budget?: Partial<TurnBudget>;
   partnerVoice?: string;
   mcVoice?: string;
+  /** hello.persona / hello.audience (already schema-checked); defaults when omitted. */
+  persona?: string;
+  audience?: string;
   /** A scene taken over from the store: the player turns it already had (phase follows from them). */
   playerTurnsDone?: number;
 }
@@ -58,6 +62,8 @@ export class StageScene {
   readonly game: Game;
   readonly partnerVoice: string;
   readonly mcVoice: string;
+  readonly persona: PartnerPersona;
+  readonly audience: AudienceType;
   private currentSuggestion: Suggestion;
   private scene: SceneState;
 
@@ -67,10 +73,13 @@ export class StageScene {
       setup.suggestion && isCatalogSuggestion(this.game, setup.suggestion)
         ? setup.suggestion
         : drawSuggestion(this.game, setup.seed ?? randomSeed());
-    const started = startScene(setup.budget);
+    // The game's own length is the scene's budget (the game card promises it), unless the relay sets one.
+    const started = startScene({ maxPlayerTurns: this.game.typicalLength.playerTurns, ...setup.budget });
     const done = Math.max(0, setup.playerTurnsDone ?? 0);
     this.scene = done === 0 ? started : { ...started, playerTurns: done, phase: phaseAt(done, started.budget) };
-    this.partnerVoice = setup.partnerVoice ?? DEFAULT_PARTNER_VOICE;
+    this.persona = personaOrDefault(setup.persona);
+    this.audience = audienceTypeOrDefault(setup.audience);
+    this.partnerVoice = setup.partnerVoice ?? (setup.persona ? this.persona.defaultVoice : DEFAULT_PARTNER_VOICE);
     this.mcVoice = setup.mcVoice ?? DEFAULT_MC_VOICE;
   }
 
@@ -94,7 +103,7 @@ export class StageScene {
   /** For the upstream's setup; reflects the current phase, so a fresh (non-resumed) upstream starts right. */
   partnerSetup(): { systemInstruction: string; voiceName: string } {
     return {
-      systemInstruction: partnerSystemInstruction(this.game, this.currentSuggestion, this.scene.phase),
+      systemInstruction: partnerSystemInstruction(this.game, this.currentSuggestion, this.scene.phase, this.persona),
       voiceName: this.partnerVoice,
     };
   }

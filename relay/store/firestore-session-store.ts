@@ -192,6 +192,19 @@ export class FirestoreSessionStore implements SessionStore {
     return snapshot.docs.map((doc) => fromTurnDoc(doc.data())).filter((turn) => turn !== null);
   }
 
+  /** Deletes the session and all its turns (the owner asked; the caller checked ownership). */
+  async deleteSession(sessionId: string): Promise<void> {
+    const sessionRef = this.db.collection(SESSIONS_COLLECTION).doc(sessionId);
+    const turns = await sessionRef.collection(TURNS_COLLECTION).get();
+    // Batches of up to 500 writes (Firestore's limit); turns first, so a failure never orphans them.
+    for (let index = 0; index < turns.docs.length; index += 450) {
+      const batch = this.db.batch();
+      for (const doc of turns.docs.slice(index, index + 450)) batch.delete(doc.ref);
+      await batch.commit();
+    }
+    await sessionRef.delete();
+  }
+
   async listSessions(ownerId: string, options: { limit?: number } = {}): Promise<StoredSession[]> {
     // Needs the composite index (ownerId ASC, createdAt DESC) in firestore.indexes.json.
     const snapshot = await this.db

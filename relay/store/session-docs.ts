@@ -93,7 +93,13 @@ export class SessionWrite implements QueuedWrite {
 const timestamp = z.instanceof(Timestamp).transform((value) => value.toDate());
 const count = z.number().finite().nonnegative();
 
-const SceneSetupDoc = z.object({ suggestion: Suggestion, partnerVoice: z.string(), mcVoice: z.string() });
+const SceneSetupDoc = z.object({
+  suggestion: Suggestion,
+  partnerVoice: z.string(),
+  mcVoice: z.string(),
+  persona: z.string().optional(),
+  audience: z.string().optional(),
+});
 
 const sessionDocSchema = z.object({
   ownerId: z.string(),

@@ -32,6 +32,9 @@ export interface SceneSetupRecord {
   suggestion: Suggestion;
   partnerVoice: string;
   mcVoice: string;
+  /** The cast (shared/cast.ts ids); absent on scenes stored before personas. */
+  persona?: string;
+  audience?: string;
 }
 
 export interface NewSession {
@@ -130,6 +133,8 @@ export interface SessionStore {
   getTurns(sessionId: string): Promise<StoredTurn[]>;
   /** The owner's sessions, newest first. */
   listSessions(ownerId: string, options?: { limit?: number }): Promise<StoredSession[]>;
+  /** Removes a session and its turns for good. */
+  deleteSession?(sessionId: string): Promise<void>;
   /** Drains the write queue; false when timeoutMs passed first (Cloud Run allows 10 s after SIGTERM). */
   flush(timeoutMs?: number): Promise<boolean>;
   /** For /readyz: false while the backlog is at its bound (Firestore down long enough to fill it). */
