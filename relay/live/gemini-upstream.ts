@@ -16,6 +16,8 @@ export interface GeminiUpstreamOptions {
   voiceName?: string;
   /** Upper bound for connect + setupComplete. */
   connectTimeoutMs?: number;
+  /** Sees every server message as received (the smoke run records them, scripts/smoke-gemini.ts). */
+  onServerMessage?: (message: LiveServerMessage, receivedAtMs: number) => void;
 }
 
 const UPLINK_MIME_TYPE = 'audio/pcm;rate=16000';
@@ -97,7 +99,11 @@ export function createGeminiUpstreamFactory(defaults: GeminiUpstreamOptions): Up
       config: liveConnectConfig(defaults, options),
       callbacks: {
         // The SDK holds messages that arrive before setupComplete and replays them before connect resolves.
-        onmessage: (message: LiveServerMessage) => dispatchServerMessage(message, events, performance.now()),
+        onmessage: (message: LiveServerMessage) => {
+          const receivedAtMs = performance.now();
+          defaults.onServerMessage?.(message, receivedAtMs);
+          dispatchServerMessage(message, events, receivedAtMs);
+        },
         // Before connect resolves, a failure rejects connect instead; report only afterwards.
         onerror: (event: { message?: string }) => {
           if (upstream) reportClose(`upstream error: ${event?.message ?? 'WebSocket error'}`);

@@ -25,6 +25,8 @@ interface PartnerRecord extends OpenTurn {
   answering: PlayerTurn | null;
   /** The upstream completed it (turnComplete): only its transcript's tail may still come. */
   completed: boolean;
+  /** The audience already heard about this exchange (at turnComplete, not after the tail wait). */
+  exchangeReported?: boolean;
 }
 
 /**
@@ -32,7 +34,7 @@ interface PartnerRecord extends OpenTurn {
  * end), so a completed reply keeps taking its tail this long before it is stored and shown as final, unless the
  * player's next line ends first (from then on the model's words are the next reply's).
  */
-export const TRANSCRIPT_TAIL_WAIT_MS = 600;
+export const TRANSCRIPT_TAIL_WAIT_MS = 1_500;
 
 export interface TurnHooks {
   /** A finished line of the scene (a cancelled half-turn is not one), for the coach's transcript. */
@@ -203,6 +205,8 @@ export class TurnLog {
     partner.completed = true;
     partner.endedAt = new Date();
     this.checkpoint('partner', partner, false);
+    // The room reacts now (with the words so far); the coach and the store get the line once its tail is in.
+    this.reportExchange(partner, false);
     this.onSettled = onSettled ?? null;
     this.tailTimer = setTimeout(() => this.settle(), TRANSCRIPT_TAIL_WAIT_MS);
   }
@@ -362,9 +366,7 @@ export class TurnLog {
       final: true,
     });
     if (record.text) this.hooks.onLine?.({ speaker: 'partner', text: record.text });
-    if (record.answering) {
-      this.hooks.onExchange?.({ playerText: record.answering.text, partnerText: record.text, interrupted });
-    }
+    this.reportExchange(record, interrupted);
     const speechEndedAtMs = record.answering?.speechEndedAtMs ?? null;
     const firstFrameAtMs = record.turn.firstFrameAtMs;
     const event: TurnEndedEvent = {
@@ -382,6 +384,12 @@ export class TurnLog {
       this.onResponseLatency(firstFrameAtMs - speechEndedAtMs);
     }
     this.ended(event);
+  }
+
+  private reportExchange(record: PartnerRecord, interrupted: boolean): void {
+    if (!record.answering || record.exchangeReported) return;
+    record.exchangeReported = true;
+    this.hooks.onExchange?.({ playerText: record.answering.text, partnerText: record.text, interrupted });
   }
 
   /**
