@@ -102,20 +102,6 @@ async function capturedSeconds(page: Page, id: number): Promise<number> {
   return (utterance.lastFrameCapturedAtMs - utterance.firstFrameCapturedAtMs + 20) / 1000;
 }
 
-/** The page's utterances that started within [fromS, toS] of the WAV (pre-roll reaches up to 1 s before). */
-async function utterancesIn(page: Page, fromS: number, toS: number): Promise<number[]> {
-  const timeline = await timelineOf(page);
-  const start = timeline.captureStartedAtMs;
-  if (start === null) return [];
-  return timeline.utterances
-    .filter((u) => u.firstFrameCapturedAtMs !== null)
-    .filter((u) => {
-      const atMs = u.firstFrameCapturedAtMs! - start;
-      return atMs >= fromS * 1000 - 1_000 && atMs <= toS * 1000;
-    })
-    .map((u) => u.utteranceId);
-}
-
 /**
  * Waits until the WAV's second line (12.4–17.0 s) is being spoken and is going out as an utterance: the moment
  * for a fault. Returns that utterance's id (on a loaded machine the VAD may have run it together with the first).
@@ -243,24 +229,27 @@ test('a line spoken into an outage longer than the bound is named on the stage a
   page,
 }) => {
   const sessionId = await startScene(page);
-  await secondLineUnderway(page);
+  const cutLine = await secondLineUnderway(page);
   relay!.child.kill('SIGSTOP');
   const frozenAtMs = Date.now();
-  // The cut line ends at 17.0 s in the WAV, the next one (23.0–25.7 s) is spoken into the outage too.
-  await expect.poll(async () => (await utterancesIn(page, 23.0, 25.7)).length, { timeout: 30_000 }).toBeGreaterThan(0);
-  const lastLine = (await utterancesIn(page, 23.0, 25.7)).at(-1)!;
+  // The cut line ends at 17.0 s in the WAV; the next one (23.0–25.7 s) is spoken into the outage too.
+  await expect.poll(async () => (await probe(page)).utterancesSent, { timeout: 30_000 }).toBeGreaterThan(cutLine);
   expect(await connectionState(page)).toBe('reconnecting');
-  // 26 s of outage: the cut line ended ~21 s before the relay wakes (over the 20 s bound), the last one ~13 s.
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, 26_000 - (Date.now() - frozenAtMs))));
+  // 28 s of outage: the cut line ended over 20 s (the bound) before the relay wakes, the last one ~15 s before.
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, 28_000 - (Date.now() - frozenAtMs))));
+  const lastLine = (await probe(page)).utterancesSent;
   relay!.child.kill('SIGCONT');
   await expect.poll(() => connectionState(page), { timeout: 30_000, intervals: [100] }).toBe('connected');
 
   await expect(page.getByRole('alert')).toContainText('That line didn’t reach the stage — say it again');
   const lost = page.getByRole('log', { name: 'Transcript' }).locator('[data-speaker="player"][data-lost="true"]');
-  await expect(lost).toHaveCount(1);
-  await expect(lost).toContainText('didn’t reach the stage');
+  // The cut line (two utterances, should a loaded machine's VAD have split it) is marked, each one named.
+  await expect(lost.first()).toContainText('didn’t reach the stage');
   await expect.poll(() => replyHeard(page, lastLine), { timeout: 30_000 }).toBe(true);
-  expect(await outage(page)).toMatchObject({ lostLines: 1 });
+  const lostLines = (await outage(page))!.lostLines;
+  expect(lostLines).toBeGreaterThanOrEqual(1);
+  expect(lostLines).toBeLessThanOrEqual(2);
+  await expect(lost).toHaveCount(lostLines);
   await endScene(page);
 
   const detail = await storedScene(page, sessionId);
