@@ -32,9 +32,9 @@ export function SceneInfoView({ scene }: { scene: StageSceneInfo }) {
           <span className="sr-only">Phase: </span>
           {phase.label}
         </span>
-        <span className="text-stone-400">{phase.hint}</span>
+        <span className="text-stone-400 [@media(max-height:700px)]:hidden">{phase.hint}</span>
       </p>
-      <p className="text-xs leading-relaxed text-stone-400">
+      <p className="text-xs leading-relaxed text-stone-400 [@media(max-height:700px)]:hidden">
         You two are <span className="text-stone-200">{relationship}</span>, at{' '}
         <span className="text-stone-200">{location}</span>, with <span className="text-stone-200">{object}</span>.
       </p>

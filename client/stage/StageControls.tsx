@@ -23,7 +23,6 @@ export function StageControls() {
           onClick={() => controller.setMuted(!muted)}
           className={`${TOGGLE} ${muted ? 'border-rose-400 bg-rose-900/60 text-rose-50' : 'border-stone-600 bg-stone-900 text-stone-200 hover:bg-stone-800'}`}
         >
-          <span aria-hidden="true">{muted ? '🔇' : '🎙'}</span>
           {muted ? 'Unmute' : 'Mute'}
         </button>
         <button
@@ -32,7 +31,6 @@ export function StageControls() {
           onClick={() => controller.setPaused(!paused)}
           className={`${TOGGLE} ${paused ? 'border-amber-300 bg-amber-900/50 text-amber-50' : 'border-stone-600 bg-stone-900 text-stone-200 hover:bg-stone-800'}`}
         >
-          <span aria-hidden="true">{paused ? '▶' : '❚❚'}</span>
           {paused ? 'Resume' : 'Pause'}
         </button>
       </div>

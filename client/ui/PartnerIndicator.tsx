@@ -78,7 +78,10 @@ export function PartnerIndicatorView({ audible, phase }: { audible: AudibleSpeak
           </svg>
         </div>
       </div>
-      <p aria-live="polite" className={`text-xs sm:text-sm ${glow ? glow.text : 'text-stone-400'}`}>
+      <p
+        aria-live="polite"
+        className={`text-xs sm:text-sm ${phase === 'idle' ? '' : '[@media(max-height:700px)]:sr-only'} ${glow ? glow.text : 'text-stone-400'}`}
+      >
         {indicatorCaption(audible, phase)}
       </p>
     </div>
