@@ -84,6 +84,8 @@ describe('the scene setup in hello', () => {
       game: otherGame.id,
       suggestion,
       partnerVoice: 'Kore',
+      persona: 'supporter',
+      audience: 'mixed',
     });
     await controller.end();
     await started;

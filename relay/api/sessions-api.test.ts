@@ -102,7 +102,8 @@ describe('sessions API', () => {
       durationMs: 45_000,
       latencyP50Ms: 380,
       latencyP95Ms: 520,
-      estimatedCostUsd: 3,
+      // 1M input audio tokens at the default Live model's list price (relay/live/models.ts: $0.75 per million).
+      estimatedCostUsd: 0.75,
     });
     expect(sessions[0]?.status).toBe('active');
   });

@@ -2,9 +2,9 @@
 import type { LiveServerMessage } from '@google/genai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_TAIL_DELAY_MS, splitInPieces } from './habits.js';
-import { pickImprovLine } from './script.js';
+import { pickSceneLine } from './script.js';
 import { type LiveEmulator, startLiveEmulator } from './server.js';
-import { connectTestClient, isTurnComplete, sendPlayerTurn } from './test-client.js';
+import { connectTestClient, isTurnComplete, sendPlayerTurn, TEST_CONFIG } from './test-client.js';
 
 let emulator: LiveEmulator;
 
@@ -27,7 +27,7 @@ async function oneTurn(habits: 'tidy' | 'real', habitsSeed: number) {
   sendPlayerTurn(client.session, 1_200);
   await client.waitFor(isTurnComplete);
   // The tail, if any, comes within MAX_TAIL_DELAY_MS of turnComplete; the line is whole by then.
-  const line = pickImprovLine(3, 0);
+  const line = pickSceneLine(3, 0, String(TEST_CONFIG.systemInstruction));
   await expect
     .poll(() => client.messages.map((m) => output(m)?.text ?? '').join(''), { timeout: 5 * MAX_TAIL_DELAY_MS })
     .toBe(line);

@@ -2,14 +2,18 @@
 // mode (input transcription in pieces after the reply's first audio and never finished, output tails after
 // turnComplete, binary frames). What the player is shown and what is stored must be the same, turn for turn.
 import { afterEach, describe, expect, it } from 'vitest';
+import { findGame } from '../../shared/games.js';
 import type { RelayMessage } from '../../shared/protocol.js';
-import { pickImprovLine } from '../live-emulator/script.js';
+import { drawSuggestion } from '../../shared/stage.js';
+import { GAME_LINES } from '../live-emulator/game-lines.js';
+import { IMPROV_LINES } from '../live-emulator/script.js';
 import type { SessionObserver, TurnEndedEvent } from '../session/observer.js';
 import { type Harness, startHarness } from './harness.js';
 import { RtcTestClient } from './rtc-client.js';
 import { encodeSpeech, fixtureSpeech16k } from './speech.js';
 
 const SEED = 5;
+const SUGGESTION = drawSuggestion(findGame('yes-and')!, 4242);
 const LINES = 3;
 const speech = encodeSpeech(fixtureSpeech16k('short-reply.wav', 0.8, 2.5));
 
@@ -39,7 +43,8 @@ async function playScene(habits: 'tidy' | 'real', habitsSeed = 1): Promise<Scene
   });
   const client = await RtcTestClient.connect(harness.relay.url, { bindAddress: '127.0.0.1' });
   try {
-    const welcome = await client.hello({ game: 'freeze-tag' });
+    // One suggestion for every scene: the partner's instructions, and so the emulator's lines, are the same in each.
+    const welcome = await client.hello({ game: 'yes-and', suggestion: SUGGESTION });
     if (welcome.type !== 'welcome') throw new Error(`expected welcome, got ${JSON.stringify(welcome)}`);
     const partnerEnds = () => client.messages.filter((m) => m.type === 'partner.end' && !isMcTurn(client, m.turnId));
     for (let line = 1; line <= LINES; line++) {
@@ -73,9 +78,13 @@ describe('transcripts attributed by turn, whatever the upstream’s order', () =
   it('a scene through real habits is shown and stored exactly as through tidy mode', async () => {
     const tidy = await playScene('tidy');
     await closeHarness();
-    // The tidy scene is the reference: each line whole, on its own turn, the partner's lines the script's.
-    const partnerLines = Array.from({ length: LINES }, (_, turn) => `partner: ${pickImprovLine(SEED, turn)}`);
-    expect(tidy.stored.filter((line) => line.startsWith('partner: '))).toEqual(partnerLines);
+    // The tidy scene is the reference: each line whole, on its own turn, each partner line one of the script's
+    // (the emulator picks per game and scene, never repeating within a scene).
+    const scripted = new Set([...IMPROV_LINES, ...Object.values(GAME_LINES).flat()].map((line) => `partner: ${line}`));
+    const partnerLines = tidy.stored.filter((line) => line.startsWith('partner: '));
+    expect(partnerLines).toHaveLength(LINES);
+    expect(new Set(partnerLines).size).toBe(LINES);
+    for (const line of partnerLines) expect(scripted.has(line), line).toBe(true);
     expect(tidy.stored.filter((line) => /^player: \(player speech, \d+\.\d s\)$/.test(line))).toHaveLength(LINES);
     expect(tidy.stored).toHaveLength(2 * LINES);
     expect(tidy.shown).toEqual(tidy.stored);
