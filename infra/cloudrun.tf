@@ -8,6 +8,10 @@ locals {
     # set it by itself, and without it the relay would try to start a local Firestore emulator.
     GOOGLE_CLOUD_PROJECT = var.project_id
     GEMINI_LIVE_MODEL    = var.gemini_live_model
+    AUTH_MODE            = "google"
+    GOOGLE_CLIENT_ID     = var.google_client_id
+    ALLOWED_EMAILS       = var.allowed_emails
+    ALLOWED_DOMAINS      = var.allowed_domains
     MAX_SESSIONS         = tostring(var.max_sessions_per_instance)
     SESSION_GRACE_MS     = tostring(var.session_grace_ms)
     SHUTDOWN_GRACE_MS    = tostring(var.shutdown_grace_ms)

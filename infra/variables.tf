@@ -61,9 +61,26 @@ variable "max_concurrent_requests" {
 # --- Relay settings ---------------------------------------------------------------------------------------------
 
 variable "gemini_live_model" {
-  description = "GEMINI_LIVE_MODEL (the lead reconciles the name with relay/config.ts)."
+  description = "GEMINI_LIVE_MODEL (relay/live/models.ts names the same default, with the doc it was checked against)."
   type        = string
   default     = "gemini-3.8-live"
+}
+
+variable "google_client_id" {
+  description = "GOOGLE_CLIENT_ID: the OAuth web client id players sign in with (AUTH_MODE=google; the relay refuses to start in production without it)."
+  type        = string
+}
+
+variable "allowed_emails" {
+  description = "ALLOWED_EMAILS: comma-separated accounts that may play (empty with allowed_domains empty = any verified Google account)."
+  type        = string
+  default     = ""
+}
+
+variable "allowed_domains" {
+  description = "ALLOWED_DOMAINS: comma-separated e-mail domains that may play."
+  type        = string
+  default     = ""
 }
 
 variable "session_grace_ms" {
