@@ -8,6 +8,7 @@ import {
   micFrom,
   playback,
   probe,
+  SCENE_END_TIMEOUT_MS,
   startScene,
   transcriptEntries,
   voiceToVoiceSplits,
@@ -65,5 +66,5 @@ test('each turn gets its own audible partner reply and transcript entries', asyn
   }
 
   await page.getByRole('button', { name: 'End scene' }).click();
-  await expect(page.getByRole('button', { name: 'Start scene' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Start scene' })).toBeVisible({ timeout: SCENE_END_TIMEOUT_MS });
 });

@@ -16,15 +16,27 @@ export const manifest: { files: Record<string, ManifestEntry> } = JSON.parse(
   readFileSync(join(AUDIO_DIR, 'manifest.json'), 'utf8'),
 );
 
-/** `test.use(...)` options that make the browser's microphone play `wavName` once. */
+/**
+ * `test.use(...)` options that make the browser's microphone play `wavName` once, for a returning player who has
+ * allowed the microphone: hello goes at once (client/stage/mic-check.ts), so the scene's timeline (the MC's intro,
+ * then the fixture's lines) is the one a returning player meets.
+ */
 export function micFrom(wavName: string) {
   return {
+    permissions: ['microphone'],
     launchOptions: {
       executablePath: findChromium(),
       args: [...CHROMIUM_BASE_ARGS, ...fakeMicArgs(join(AUDIO_DIR, wavName))],
     },
   };
 }
+
+/**
+ * After End scene, how long until Start scene is back, at most: the undo window (END_UNDO_MS, 3 s,
+ * client/ui/SceneButton.tsx), then the wait for the MC's close and the coach (DEFAULT_ENDING_WAIT_MS, 25 s,
+ * client/session/scene-controller.ts), plus 5 s for the page to settle.
+ */
+export const SCENE_END_TIMEOUT_MS = 33_000;
 
 /** Read-only instrumentation the client exposes as window.__improv. */
 export interface ImprovProbe {

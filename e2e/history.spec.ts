@@ -1,7 +1,7 @@
 // History end to end (short-reply.wav: one player line): a real Chromium performs a scene against the real relay
 // (Live emulator, Firestore emulator), ends it, and finds it in History with the transcript it just heard.
 import { expect, type Locator, type Page, test } from '@playwright/test';
-import { micFrom, probe, startScene, transcriptEntries } from './fixtures.js';
+import { micFrom, probe, SCENE_END_TIMEOUT_MS, startScene, transcriptEntries } from './fixtures.js';
 
 test.use(micFrom('short-reply.wav'));
 
@@ -41,7 +41,7 @@ test('a finished scene is listed in History and its page shows the player and pa
   expect(sessionId).toBeTruthy();
 
   await page.getByRole('button', { name: 'End scene' }).click();
-  await expect(page.getByRole('button', { name: 'Start scene' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Start scene' })).toBeVisible({ timeout: SCENE_END_TIMEOUT_MS });
   // The coach reviews the scene; its notes reach the stage (live, or read back from the stored session).
   const coachNotes = page.getByRole('region', { name: 'Coach’s notes' });
   await expect(coachNotes).toBeVisible({ timeout: 25_000 });

@@ -3,7 +3,15 @@
 // on the same relay session, and the scene goes on: the next utterances are answered.
 // conversation.wav (one mic per file: launchOptions are per worker): speech at 1.0–6.4 s, 12.4–17.0 s, 23.0–25.7 s.
 import { expect, type Page, test } from '@playwright/test';
-import { AUDIBLE_MIN_PLAYED_MS, manifest, micFrom, playback, probe, transcriptEntries } from './fixtures.js';
+import {
+  AUDIBLE_MIN_PLAYED_MS,
+  manifest,
+  micFrom,
+  playback,
+  probe,
+  SCENE_END_TIMEOUT_MS,
+  transcriptEntries,
+} from './fixtures.js';
 
 test.use(micFrom('conversation.wav'));
 
@@ -40,7 +48,7 @@ test('the forced WebSocket transport carries a whole exchange', async ({ page })
   expect((await probe(page)).utterancesSent).toBeGreaterThanOrEqual(1);
 
   await page.getByRole('button', { name: 'End scene' }).click();
-  await expect(page.getByRole('button', { name: 'Start scene' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Start scene' })).toBeVisible({ timeout: SCENE_END_TIMEOUT_MS });
 });
 
 /**
@@ -102,7 +110,7 @@ async function dropAndResume(page: Page, kind: 'webrtc' | 'websocket', maxOutage
   expect((await probe(page)).utterancesSent).toBeGreaterThanOrEqual(utterances);
 
   await page.getByRole('button', { name: 'End scene' }).click();
-  await expect(page.getByRole('button', { name: 'Start scene' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Start scene' })).toBeVisible({ timeout: SCENE_END_TIMEOUT_MS });
 }
 
 test('a WebRTC drop mid-scene resumes the same session and the next utterances are answered', async ({ page }) => {
