@@ -76,13 +76,17 @@ async function welcomeOf(reply: RelayMessage): Promise<Welcome> {
 const isPartnerStart = (m: RelayMessage): m is Extract<RelayMessage, { type: 'partner.start' }> =>
   m.type === 'partner.start' && m.speaker !== 'mc';
 
-/** One player line and the partner's whole reply. */
+/**
+ * One player line and the partner's whole reply, shown: the reply's final transcript (which follows its audio by
+ * up to the transcript tail wait), not just its last audio.
+ */
 async function exchange(client: RtcTestClient, utteranceId: number): Promise<void> {
   const before = new Set(client.messages.filter(isPartnerStart).map((m) => m.turnId));
   await client.speak(utteranceId, speech, 5);
   const start = await client.waitForMessage((m) => isPartnerStart(m) && !before.has(m.turnId), 15_000);
+  const turnId = (start as { turnId: number }).turnId;
   await client.waitForMessage(
-    (m) => m.type === 'partner.end' && m.turnId === (start as { turnId: number }).turnId,
+    (m) => m.type === 'transcript' && m.speaker === 'partner' && m.final && m.streamId === turnId,
     20_000,
   );
 }
@@ -156,12 +160,22 @@ describe('relay instance faults', () => {
     const welcome = await welcomeOf(await client.hello({ game: 'expert-interview' }));
     await exchange(client, 1);
     await client.speak(2, speech, 5);
-    await client.waitForMessage(
+    const replying = await client.waitForMessage(
       (m) => isPartnerStart(m) && m.turnId !== client.messages.find(isPartnerStart)!.turnId,
       15_000,
     );
-    // Kill only once the store acknowledged what the player has seen (a SIGKILL loses the 50 ms batch window).
-    await untilStored(welcome.sessionId, shownLines(client).length);
+    await client.waitForMessage(
+      (m) =>
+        m.type === 'transcript' &&
+        m.speaker === 'partner' &&
+        m.streamId === (replying as { turnId: number }).turnId &&
+        m.text.trim() !== '',
+      15_000,
+    );
+    // Kill only once the store holds every line the player has seen, the open reply too: a SIGKILL loses the
+    // write window (up to a second per scene, docs/faults.md); the browser's outbox resends a line lost in it,
+    // which this client does not.
+    await untilStored(welcome.sessionId, seenLines(client).length);
     const handleBefore = (await store.getSession(welcome.sessionId))!.resumptionHandle;
     first.child.kill('SIGKILL');
     expect(await first.exited).toBeNull();
