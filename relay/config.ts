@@ -2,7 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../shared/errors.js';
 import { authProblems } from './auth/auth-mode.js';
+import type { BudgetPushConfig } from './http/budget-route.js';
 import { limitsFromEnv, type RelayLimits } from './limits/config.js';
+import { DEFAULT_STAGE_SWITCH_POLL_MS } from './limits/stage-switch.js';
 import type { ConfiguredModel } from './live/model-check.js';
 import { DEFAULT_LIVE_MODEL, LIVE_MODEL, TEXT_MODEL, TTS_MODEL } from './live/models.js';
 import { DEFAULT_TURN_TTL_S, type TurnSettings } from './rtc/turn-credentials.js';
@@ -59,6 +61,13 @@ export interface RelayConfig {
   firestoreDataDir: string;
   /** Rate, length, pending and per-identity limits, origins and the metrics token (relay/limits/config.ts). */
   limits: RelayLimits;
+  /** STAGE_SWITCH_POLL_MS: how often the kill switch (Firestore `ops/stage`) is read; 0 = never (tests). */
+  stageSwitchPollMs: number;
+  /**
+   * BUDGET_PUSH_AUDIENCE + BUDGET_PUSH_SERVICE_ACCOUNT: the budget's Pub/Sub push to /api/ops/budget, which
+   * closes the stage over budget. Unset = no such route (the switch still closes by hand).
+   */
+  budgetPush: BudgetPushConfig | undefined;
 }
 
 export { DEFAULT_LIVE_MODEL } from './live/models.js';
@@ -166,7 +175,27 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     firestoreEmulatorHost: nonEmpty(env.FIRESTORE_EMULATOR_HOST),
     firestoreDataDir: nonEmpty(env.FIRESTORE_DATA_DIR) ?? '.data/firestore',
     limits: limitsFromEnv(env),
+    stageSwitchPollMs: int(env, 'STAGE_SWITCH_POLL_MS', DEFAULT_STAGE_SWITCH_POLL_MS),
+    budgetPush: parseBudgetPush(env),
   };
+}
+
+function parseBudgetPush(env: Env): BudgetPushConfig | undefined {
+  const audience = nonEmpty(env.BUDGET_PUSH_AUDIENCE);
+  const serviceAccount = nonEmpty(env.BUDGET_PUSH_SERVICE_ACCOUNT);
+  if (!audience && !serviceAccount) return undefined;
+  if (!audience || !serviceAccount) {
+    throw new AppError(
+      'internal',
+      'BUDGET_PUSH_AUDIENCE and BUDGET_PUSH_SERVICE_ACCOUNT go together: set both or neither',
+    );
+  }
+  // The same test-only overrides as Google sign-in (a local issuer); production leaves them unset.
+  const issuers = env.GOOGLE_ISSUERS?.split(',')
+    .map((issuer) => issuer.trim())
+    .filter(Boolean);
+  const certsUrl = nonEmpty(env.GOOGLE_CERTS_URL);
+  return { audience, serviceAccount, ...(certsUrl ? { certsUrl } : {}), ...(issuers?.length ? { issuers } : {}) };
 }
 
 /** Which upstream a session gets: real Gemini with a key, else the emulator. */

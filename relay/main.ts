@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     routes: (router) => store.routes(router),
     readinessReasons: () => store.readinessReasons(),
     takeoverStore: store.store,
+    stageSwitch: store.stageSwitch,
   }).catch(async (error: unknown) => {
     await cleanUp();
     throw error;

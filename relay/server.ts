@@ -7,6 +7,7 @@ import type { Authenticator } from './auth/authenticator.js';
 import { GoogleAuthenticator } from './auth/google-authenticator.js';
 import { type RelayConfig, upstreamKind } from './config.js';
 import { mountAuthRoutes } from './http/auth-routes.js';
+import { BUDGET_PUSH_PATH, createBudgetPushHandler } from './http/budget-route.js';
 import { createHealthRoutes } from './http/health-routes.js';
 import { createHttpServer } from './http/http-server.js';
 import { createIceServersHandler, ICE_SERVERS_PATH } from './http/ice-servers-route.js';
@@ -18,6 +19,7 @@ import { createStaticHandler } from './http/static-files.js';
 import { attachWebSocketTransport } from './http/websocket-connection.js';
 import { trustedProxyHops } from './limits/client-address.js';
 import { PendingBudget } from './limits/pending-budget.js';
+import type { StageSwitch } from './limits/stage-switch.js';
 import { createGeminiUpstreamFactory } from './live/gemini-upstream.js';
 import type { UpstreamFactory, UpstreamOptions } from './live/upstream.js';
 import { createLogger, type Logger } from './log.js';
@@ -55,6 +57,8 @@ export interface StartRelayOptions {
   readinessReasons?: () => string[];
   /** The session store's reads: resumes take over scenes another instance ran; shutdown hands scenes off. */
   takeoverStore?: TakeoverStore;
+  /** The kill switch: closed, new scenes are refused (live ones finish); the budget push flips it. */
+  stageSwitch?: StageSwitch;
 }
 
 export interface RunningRelay {
@@ -113,6 +117,7 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
     observer: options.observer,
     takeoverStore: options.takeoverStore,
     limits: config.limits,
+    stageOpen: () => options.stageSwitch?.isOpen ?? true,
   });
   const { limits } = config;
   const pending = new PendingBudget(limits.maxPending, limits.maxPendingPerIp);
@@ -177,6 +182,13 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
     SCENE_HOLD_PATH,
     createSceneHoldHandler({ isHeld: (id) => (sessions.getSession(id)?.state ?? 'closed') !== 'closed' }),
   );
+  if (config.budgetPush && options.stageSwitch) {
+    router.add(
+      'POST',
+      BUDGET_PUSH_PATH,
+      createBudgetPushHandler({ config: config.budgetPush, stage: options.stageSwitch, logger }),
+    );
+  }
   mountAuthRoutes(router, options.authenticator, logger);
   options.routes?.(router);
 

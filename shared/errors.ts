@@ -21,6 +21,8 @@ export const ErrorCode = z.enum([
   'upstream.quota',
   'upstream.error',
   'relay.draining',
+  // The kill switch (relay/limits/stage-switch.ts): new scenes refused, live ones finish.
+  'stage.closed',
   'store.unavailable',
   // A client that sends more than a person can (relay/limits): the scene is closed with one of these.
   'limit.uplink_rate',

@@ -22,6 +22,8 @@ export const USER_MESSAGES = {
   'protocol.version': 'This page is out of date — reload it to get the latest version.',
   'session.limit': 'The stage is full right now — try again in a minute.',
   'relay.draining': 'The stage server is restarting — press Start scene again in a moment.',
+  'stage.closed':
+    'The stage is closed to new scenes for now — please come back later. Your past scenes are still in History.',
   'upstream.unavailable': 'Your scene partner isn’t answering right now — try again in a moment.',
   'upstream.quota': 'Your scene partner has had too many scenes today — try again later.',
   'upstream.error': 'Your scene partner lost the thread — press Start scene to begin a new scene.',

@@ -49,6 +49,8 @@ export interface SessionManagerOptions {
   takeoverStore?: TakeoverStore;
   /** Rate, length and per-identity limits (relay/limits); DEFAULT_LIMITS when omitted. */
   limits?: RelayLimits;
+  /** False while the kill switch is closed (relay/limits/stage-switch.ts): new scenes refused, resumes go on. */
+  stageOpen?: () => boolean;
 }
 
 type Hello = Extract<ClientMessage, { type: 'hello' }>;
@@ -301,6 +303,9 @@ export class SessionManager {
 
   private create(connection: GuardedConnection, hello: Hello): { code: ErrorCode; message: string } | null {
     if (this.draining) return { code: 'relay.draining', message: 'this relay is shutting down; reconnect to continue' };
+    if (this.options.stageOpen?.() === false) {
+      return { code: 'stage.closed', message: 'the stage is closed for now; scenes already playing go on' };
+    }
     if (this.sessions.size >= this.options.maxSessions) {
       return { code: 'session.limit', message: 'this relay is at its session limit; try again shortly' };
     }

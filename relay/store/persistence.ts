@@ -10,6 +10,7 @@ import { createAuthenticator } from '../auth/auth-mode.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { RelayConfig } from '../config.js';
 import type { Router } from '../http/router.js';
+import { StageSwitch } from '../limits/stage-switch.js';
 import type { Logger } from '../log.js';
 import { type EmulatorProcess, spawnFirestoreEmulator } from './emulator-process.js';
 import { createFirestore } from './firestore.js';
@@ -24,6 +25,8 @@ export interface Persistence {
   store: FirestoreSessionStore;
   recorder: SessionRecorder;
   authenticator: Authenticator;
+  /** The kill switch every instance reads (Firestore `ops/stage`), already read once. */
+  stageSwitch: StageSwitch;
   /** The secret signing identity cookies (RELAY_SECRET, or the local one kept with the data); resume tokens use it too. */
   secret: string | undefined;
   /** Where sessions go, for the startup log. */
@@ -105,6 +108,8 @@ export async function startPersistence(
   const store = new FirestoreSessionStore(db, { logger: log.child({ component: 'session-store' }) });
   const recorder = new SessionRecorder(store, { model: config.geminiLiveModel });
   const secret = identitySecret(env, mode, log);
+  const stageSwitch = new StageSwitch(db, { pollMs: config.stageSwitchPollMs, logger: log });
+  await stageSwitch.start();
   const authenticator = createAuthenticator(env, secret);
   const target =
     mode.kind === 'production'
@@ -122,6 +127,7 @@ export async function startPersistence(
     store,
     recorder,
     authenticator,
+    stageSwitch,
     secret,
     target,
     routes(router) {
@@ -137,6 +143,7 @@ export async function startPersistence(
     },
     close(timeoutMs) {
       closing ??= (async () => {
+        stageSwitch.stop();
         const drained = await store.close(timeoutMs);
         if (!drained) log.error('shutdown: not every write reached Firestore in time', { backlog: store.backlog });
         stopping = true;
