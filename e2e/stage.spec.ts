@@ -119,7 +119,12 @@ test('lobby → game → MC → three exchanges → audience → coach → Histo
   await page.getByRole('link', { name: /Coach’s notes/ }).click();
   await expect(page).toHaveURL(new RegExp(`/history/${sessionId}/report$`));
   await expect(page.getByRole('heading', { name: 'Coach’s notes', level: 1 })).toBeVisible();
-  await expect(page.locator('[data-coach-source]')).toHaveAttribute('data-coach-source', 'model');
+  // Offline the coach hears no words (the emulator reports only how long the player spoke): it reviews what was
+  // measured and says so, rather than inventing quotes (relay/stage/coach.ts measuredFeedback).
+  const report = page.locator('[data-coach-source]');
+  await expect(report).toHaveAttribute('data-coach-source', 'fallback');
+  await expect(report).toContainText('only covers what was measured');
+  await expect(report).toContainText(/Your lines averaged \d+(\.\d)? s/);
   await expect(page.getByRole('heading', { name: 'What worked' })).toBeVisible();
   await expect(page.getByRole('main').locator('h1 + p')).toContainText(GAME_NAME);
 });

@@ -4,14 +4,37 @@
 // runs show and store the same scene: every line on its own turn, no reply's words in another, no phantom turn.
 import { expect, type Page, test } from '@playwright/test';
 import { type EmulatorProcess as LiveProcess, spawnEmulator } from '../relay/live/emulator-process.js';
-import { pickImprovLine } from '../relay/live-emulator/script.js';
+import { GAME_LINES } from '../relay/live-emulator/game-lines.js';
+import { IMPROV_LINES } from '../relay/live-emulator/script.js';
 import { createLogger } from '../relay/log.js';
 import { type EmulatorProcess, spawnFirestoreEmulator } from '../relay/store/emulator-process.js';
 import { type RelayProcess, startRelayProcess } from '../relay/test/relay-process.js';
 import type { SessionDetailJson } from '../shared/api.js';
+import { DEFAULT_AUDIENCE_ID, DEFAULT_PERSONA_ID } from '../shared/cast.js';
+import { DEFAULT_GAME_ID, DEFAULT_PARTNER_VOICE, gameOrDefault } from '../shared/games.js';
+import { drawSuggestion } from '../shared/stage.js';
 import { manifest, micFrom, probe } from './fixtures.js';
 
 test.use(micFrom('conversation.wav'));
+
+// The emulator picks its lines from the scene's system instruction (game, suggestion, persona): both runs must
+// play the same scene setup. Each relay is its own origin (own localStorage), so the page is given it up front.
+const SETUP = {
+  suggestion: drawSuggestion(gameOrDefault(DEFAULT_GAME_ID), 17),
+  partnerVoice: DEFAULT_PARTNER_VOICE,
+  persona: DEFAULT_PERSONA_ID,
+  audience: DEFAULT_AUDIENCE_ID,
+};
+
+test.beforeEach(async ({ page }) => {
+  await page.addInitScript(
+    ([game, setup]) => {
+      localStorage.setItem('iol.game', game);
+      localStorage.setItem('iol.setup', setup);
+    },
+    [DEFAULT_GAME_ID, JSON.stringify(SETUP)] as const,
+  );
+});
 
 /** Beside the suite's own relay (E2E_PORT) and relay-restart's (+11). */
 const PORT = Number(process.env.E2E_PORT ?? 8787) + 12;
@@ -75,6 +98,8 @@ async function playScene(page: Page, habits: 'tidy' | 'real', port: number): Pro
   await page.getByRole('button', { name: 'Start scene' }).click();
   const utterances = manifest.files['conversation.wav']?.speech.length ?? 0;
   await expect.poll(async () => (await probe(page)).partnerTurnsHeard, { timeout: 60_000 }).toBe(utterances);
+  // The last reply played out whole: End scene during it would cut it at a point that differs run to run.
+  await expect.poll(async () => (await probe(page)).partnerSpeaking, { timeout: 20_000 }).toBe(false);
   const sessionId = await page.evaluate(
     () => (window as unknown as { __improv: { sessionId: string } }).__improv.sessionId,
   );
@@ -99,6 +124,7 @@ async function playScene(page: Page, habits: 'tidy' | 'real', port: number): Pro
     .filter((turn) => turn.speaker === 'partner' && !turn.interrupted)
     .map((turn) => `partner: ${turn.text.trim()}`);
   console.log(`${habits}: ${JSON.stringify(stored)}`);
+
   return { shown, stored, wholeReplies };
 }
 
@@ -122,7 +148,7 @@ test('a scene through the real-habits emulator is shown and stored exactly as th
   expect(masked(real.stored)).toEqual(masked(tidy.stored));
   expect(masked(real.shown)).toEqual(masked(tidy.shown));
   // Each reply is a whole line of the emulator's script: no reply's words in another turn.
-  const script = new Set(Array.from({ length: 8 }, (_, turn) => `partner: ${pickImprovLine(SEED, turn)}`));
+  const script = new Set([...(GAME_LINES[DEFAULT_GAME_ID] ?? IMPROV_LINES)].map((line) => `partner: ${line}`));
   for (const scene of [tidy, real]) {
     expect(scene.wholeReplies.length).toBeGreaterThanOrEqual(3);
     expect(scene.wholeReplies.filter((line) => !script.has(line))).toEqual([]);

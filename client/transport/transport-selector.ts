@@ -95,7 +95,10 @@ class FallbackTransport extends TransportBase implements Transport {
         return this.#fail(new TransportError('transport.aborted', 'connect was cancelled'));
       }
       // Refused by the relay (a 4xx): the WebSocket would be refused the same way.
-      if (error instanceof TransportError && error.code === 'transport.signaling') return this.#fail(error);
+      // (Unless our own deadline cut the exchange short: then it is a timeout like any other.)
+      if (error instanceof TransportError && error.code === 'transport.signaling' && !webRtcGaveUp.signal.aborted) {
+        return this.#fail(error);
+      }
       const why = webRtcGaveUp.signal.aborted ? `no WebRTC within ${timeoutMs} ms` : errorText(error);
       console.info(`WebRTC did not connect (${why}); using the WebSocket`);
     } finally {

@@ -219,6 +219,35 @@ describe('WebRtcTransport', () => {
     await expect(transport.connect(abort.signal)).rejects.toMatchObject({ code: 'transport.aborted' });
     expect(transport.state).toBe('closed');
   });
+
+  it('an abort while the answer’s body is still arriving is an abort, not an answer it could not read', async () => {
+    // The relay sends its headers, then the body only later (a relay still gathering, a busy page): the connect
+    // deadline fires in between. Read as "not understood", it was a refusal and the WebSocket was never tried.
+    let release: () => void = () => {};
+    let headersSent = false;
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{"peerId":"p-1",');
+      headersSent = true;
+      release = () => res.end('"type":"answer","sdp":"v=0","iceServers":[]}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, LOOPBACK, resolve));
+    cleanups.push(async () => {
+      release();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    const { port } = server.address() as AddressInfo;
+    const transport = new WebRtcTransport({
+      offerUrl: `http://${LOOPBACK}:${port}/api/rtc/offer`,
+      peerConnectionFactory: polyfillPeer,
+    });
+    const abort = new AbortController();
+    const attempt = transport.connect(abort.signal);
+    await vi.waitFor(() => expect(headersSent).toBe(true), { timeout: 3_000 });
+    abort.abort();
+    await expect(attempt).rejects.toMatchObject({ code: 'transport.aborted' });
+  });
 });
 
 /** GET /api/rtc/ice-servers as the relay serves it, with a canned reply (or a status code); counts requests. */

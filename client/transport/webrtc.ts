@@ -133,6 +133,9 @@ export class WebRtcTransport extends ChannelTransport {
       throw new TransportError('transport.unreachable', `signaling request failed: ${errorText(error)}`);
     }
     const body: unknown = await response.json().catch(() => null);
+    // The connect deadline can fire while the answer's body is still arriving: that is the timeout (the selector
+    // then moves to the WebSocket), not an answer we could not read.
+    if (signal.aborted) throw signal.reason;
     if (!response.ok) {
       const parsed = HttpError.safeParse(body);
       const detail = parsed.success ? `${parsed.data.error.code}: ${parsed.data.error.message}` : `${response.status}`;
@@ -141,7 +144,11 @@ export class WebRtcTransport extends ChannelTransport {
       throw new TransportError(code, `signaling refused (${detail})`);
     }
     const answer = RtcAnswerResponse.safeParse(body);
-    if (!answer.success) throw new TransportError('transport.signaling', 'signaling answer was not understood');
+    if (!answer.success) {
+      const issue = answer.error.issues[0];
+      const where = issue ? ` (${issue.path.join('.') || 'body'}: ${issue.message})` : '';
+      throw new TransportError('transport.signaling', `signaling answer was not understood${where}`);
+    }
     return answer.data;
   }
 
