@@ -18,6 +18,9 @@ locals {
     WS_KEEPALIVE_MS      = tostring(var.ws_keepalive_ms)
     TURN_URLS            = local.turn_urls
     TURN_TTL_S           = tostring(var.turn_ttl_s)
+    # The budget's Pub/Sub push to /api/ops/budget closes the stage over budget (infra/slo.tf, kill switch).
+    BUDGET_PUSH_AUDIENCE        = local.budget_push_audience
+    BUDGET_PUSH_SERVICE_ACCOUNT = google_service_account.budget_push.email
   })
 }
 

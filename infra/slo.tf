@@ -80,12 +80,54 @@ resource "google_monitoring_alert_policy" "slo_burn" {
 
 # --- Budget and kill switch ------------------------------------------------------------------------------------
 
-# Budget alerts land here; at 100% the operator (or an automation subscribed to the topic) sets the kill switch
-# document the relays read: docs/runbook.md#kill-switch.
+# Budget notifications land here and are pushed to the relay's POST /api/ops/budget, which closes the stage (the
+# Firestore document ops/stage every instance polls) at 100%: new scenes refused, live ones finish. The next
+# month's first notification under budget opens it again. docs/runbook.md#kill-switch.
 resource "google_pubsub_topic" "kill_switch" {
   name = "${var.service_name}-kill-switch"
 
   depends_on = [google_project_service.enabled]
+}
+
+locals {
+  # Any fixed string: the relay accepts push tokens for this audience signed for the account below, and no other.
+  budget_push_audience = "${var.service_name}-budget-push"
+}
+
+# The identity Pub/Sub signs its pushes as; it has no roles of its own.
+resource "google_service_account" "budget_push" {
+  account_id   = "${var.service_name}-budget"
+  display_name = "Improv Olympics Live budget push (Pub/Sub to the relay)"
+}
+
+# Pub/Sub's service agent mints the push's OIDC tokens for that account.
+resource "google_service_account_iam_member" "budget_push_token_creator" {
+  service_account_id = google_service_account.budget_push.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = "serviceAccount:service-${data.google_project.current.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+}
+
+resource "google_pubsub_subscription" "kill_switch_push" {
+  name  = "${var.service_name}-kill-switch-push"
+  topic = google_pubsub_topic.kill_switch.id
+
+  ack_deadline_seconds       = 30
+  message_retention_duration = "86400s"
+
+  push_config {
+    push_endpoint = "${google_cloud_run_v2_service.relay.uri}/api/ops/budget"
+    oidc_token {
+      service_account_email = google_service_account.budget_push.email
+      audience              = local.budget_push_audience
+    }
+  }
+
+  retry_policy {
+    minimum_backoff = "10s"
+    maximum_backoff = "600s"
+  }
+
+  depends_on = [google_service_account_iam_member.budget_push_token_creator]
 }
 
 data "google_project" "current" {

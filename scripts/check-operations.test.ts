@@ -38,6 +38,18 @@ describe('check-operations on infra/ and docs/runbook.md', () => {
     ]);
   });
 
+  it('reports a kill-switch push that is unsigned, goes elsewhere, or that the relay is not told of', () => {
+    expect(messages(edit('slo.tf', /oidc_token \{[^}]*\}/, ''))).toEqual([
+      'the kill-switch push is not signed (push_config.oidc_token)',
+    ]);
+    expect(messages(edit('slo.tf', '}/api/ops/budget"', '}/budget"'))).toEqual([
+      'the kill-switch push does not reach the relay’s /api/ops/budget',
+    ]);
+    expect(messages(edit('cloudrun.tf', /BUDGET_PUSH_AUDIENCE\s*=.*\n/, ''))).toEqual([
+      'the relay is not told the budget push’s audience and account (BUDGET_PUSH_AUDIENCE, BUDGET_PUSH_SERVICE_ACCOUNT)',
+    ]);
+  });
+
   it('reports the scale-in rule broken (concurrency below two requests per scene) and TURN without 443', () => {
     const low = edit('variables.tf', /(variable "max_concurrent_requests" \{[^}]*default\s*=\s*)100/, '$160');
     expect(messages(low)).toEqual([

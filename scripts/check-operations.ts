@@ -103,6 +103,24 @@ export function checkOperations(files: InfraFile[], runbookMarkdown: string): In
     const topic = updates ? text(attribute(updates, 'pubsub_topic')) : '';
     need(topic.includes('google_pubsub_topic'), 'the budget does not publish to the kill-switch topic', budget);
   }
+  // The kill switch the relays read: the topic is pushed, signed, to the route that closes the stage.
+  const push = ofType('google_pubsub_subscription').find((r) => allText(r.block).includes('google_pubsub_topic'));
+  need(Boolean(push), 'nothing subscribes the relay to the kill-switch topic (google_pubsub_subscription)');
+  if (push) {
+    const body = allText(push.block);
+    need(body.includes('/api/ops/budget'), 'the kill-switch push does not reach the relay’s /api/ops/budget', push);
+    need(
+      blocks(blocks(push.block.body, 'push_config')[0]?.body ?? [], 'oidc_token').length > 0,
+      'the kill-switch push is not signed (push_config.oidc_token)',
+      push,
+    );
+  }
+  const relayEnv = resources.find((r) => r.block.labels[0] === 'google_cloud_run_v2_service');
+  const envFile = files.find((f) => f.path.endsWith('cloudrun.tf'))?.text ?? '';
+  need(
+    Boolean(relayEnv) && /BUDGET_PUSH_AUDIENCE/.test(envFile) && /BUDGET_PUSH_SERVICE_ACCOUNT/.test(envFile),
+    'the relay is not told the budget push’s audience and account (BUDGET_PUSH_AUDIENCE, BUDGET_PUSH_SERVICE_ACCOUNT)',
+  );
 
   const armor = ofType('google_compute_security_policy')[0];
   need(Boolean(armor), 'no Cloud Armor policy (google_compute_security_policy)');
