@@ -5,12 +5,14 @@
 // transcript marks it; a later line spoken during the same outage is still delivered.
 // conversation.wav: speech at 1.0–6.4 s, 12.4–17.0 s, 23.0–25.7 s. Firestore and the Live emulator run outside
 // the relay process (as Google's services do), so only the relay freezes.
+
 import { expect, type Page, test } from '@playwright/test';
 import { type EmulatorProcess as LiveProcess, spawnEmulator } from '../relay/live/emulator-process.js';
 import { createLogger } from '../relay/log.js';
 import { type EmulatorProcess, spawnFirestoreEmulator } from '../relay/store/emulator-process.js';
 import { type RelayProcess, startRelayProcess } from '../relay/test/relay-process.js';
 import type { SessionDetailJson } from '../shared/api.js';
+import { expectNoAxeViolations } from './a11y.js';
 import { micFrom, probe } from './fixtures.js';
 
 test.use(micFrom('conversation.wav'));
@@ -238,6 +240,9 @@ test('a line spoken into an outage longer than the bound is named on the stage a
   // 28 s of outage: the cut line ended over 20 s (the bound) before the relay wakes, the last one ~15 s before.
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, 28_000 - (Date.now() - frozenAtMs))));
   const lastLine = (await probe(page)).utterancesSent;
+  // The WAV is over (no line for axe's work on the main thread to disturb); the stage still says it reconnects.
+  await expect(page.getByText(/Reconnecting to the stage/)).toBeVisible();
+  await expectNoAxeViolations(page, 'stage, reconnecting');
   relay!.child.kill('SIGCONT');
   await expect.poll(() => connectionState(page), { timeout: 30_000, intervals: [100] }).toBe('connected');
 

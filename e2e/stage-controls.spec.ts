@@ -159,6 +159,11 @@ test('Skip intro starts the scene at once and the relay cuts the MC', async ({ p
   test.setTimeout(90_000);
   await context.grantPermissions(['microphone']);
   await page.goto('/');
+  // The game picker, open.
+  await page.getByRole('button', { name: 'change game' }).tap();
+  await expect(page.getByRole('list', { name: 'Games' })).toBeVisible();
+  await expectNoAxeViolations(page, 'lobby, game picker');
+  await page.getByRole('button', { name: 'close game' }).tap();
   await page.getByRole('button', { name: 'Start scene' }).tap();
   await expect.poll(async () => await mcSpeaking(page), { timeout: 40_000 }).toBe(true);
   await expect(cue(page)).toHaveAttribute('data-turn-cue', 'wait');
@@ -166,6 +171,7 @@ test('Skip intro starts the scene at once and the relay cuts the MC', async ({ p
   await expect(cue(page)).toHaveAttribute('data-turn-cue', 'yours', { timeout: 1_000 });
   expect(await mcSpeaking(page)).toBe(false);
   await expect(page.getByRole('button', { name: 'Skip intro' })).toBeHidden();
+  await expectNoAxeViolations(page, 'stage, your turn');
   const sessionId = await page.evaluate(
     () => (window as unknown as { __improv: { sessionId: string | null } }).__improv.sessionId,
   );
@@ -184,4 +190,16 @@ test('Skip intro starts the scene at once and the relay cuts the MC', async ({ p
       { timeout: 15_000 },
     )
     .toEqual([true, false]);
+
+  // The scene's pages in History: its coach report, and the delete confirmation; then an address that is no page.
+  await page.goto(`/history/${sessionId}/report`);
+  await expect(page.getByRole('heading', { name: 'Coach’s notes', level: 1 })).toBeVisible();
+  await expectNoAxeViolations(page, 'history, coach report');
+  await page.goto(`/history/${sessionId}`);
+  await page.getByRole('button', { name: 'Delete scene' }).tap();
+  await expect(page.getByRole('button', { name: 'Delete for good' })).toBeVisible();
+  await expectNoAxeViolations(page, 'history scene, delete confirm');
+  await page.goto('/no-such-page');
+  await expect(page.getByRole('heading', { name: 'There’s no such page' })).toBeVisible();
+  await expectNoAxeViolations(page, 'not found');
 });

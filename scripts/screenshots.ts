@@ -208,7 +208,7 @@ async function sceneScreens(browser: Browser): Promise<void> {
 }
 
 /** The stage's moments and controls, on a silent-then-speaking mic (stage.wav: 30 s of silence first). */
-async function controlScreens(browser: Browser): Promise<void> {
+async function controlScreens(browser: Browser, relay: ChildProcess): Promise<void> {
   const context = await browser.newContext({ viewport: DESKTOP });
   await context.grantPermissions(['microphone']);
   const page = await context.newPage();
@@ -228,8 +228,20 @@ async function controlScreens(browser: Browser): Promise<void> {
   await page.getByRole('button', { name: 'Pause' }).click();
   await shoot(page, '16-stage-paused');
   await page.getByRole('button', { name: 'Resume' }).click();
+  // The player's line ended and the partner has not started yet (the model's think time, ~300 ms offline).
+  await page.locator('[data-moment="partner-thinking"]').waitFor({ timeout: SCENE_TIMEOUT_MS });
+  await shoot(page, '16b-stage-partner-thinking');
   await page.locator('[data-live-caption="partner"]').waitFor({ timeout: SCENE_TIMEOUT_MS });
   await shoot(page, '17-stage-partner-caption');
+  // The relay freezes (as a stalled instance would): the stage says it is reconnecting, then resumes.
+  relay.kill('SIGSTOP');
+  try {
+    await page.locator('[data-moment="reconnecting"]').waitFor({ timeout: SCENE_TIMEOUT_MS });
+    await shoot(page, '17b-stage-reconnecting');
+  } finally {
+    relay.kill('SIGCONT');
+  }
+  await page.locator('[data-moment="reconnecting"]').waitFor({ state: 'detached', timeout: SCENE_TIMEOUT_MS });
   await page.getByRole('button', { name: 'End scene' }).click();
   await shoot(page, '18-stage-end-pending');
   await page.getByRole('button', { name: 'End now' }).click();
@@ -272,7 +284,7 @@ async function main(): Promise<void> {
     }
     const staged = await chromium.launch({ executablePath, args: [...CHROMIUM_BASE_ARGS, ...fakeMicArgs(STAGE_WAV)] });
     try {
-      await controlScreens(staged);
+      await controlScreens(staged, relay);
     } finally {
       await staged.close();
     }
