@@ -142,6 +142,10 @@ export async function startRelayProcess(
     GEMINI_API_KEY: '',
     FIRESTORE_DATA_DIR: firestoreDataDir,
     MAX_SESSIONS: process.env.MAX_SESSIONS ?? '1000',
+    // Every synthetic player connects from 127.0.0.1; real players come from their own addresses. The per-address
+    // budget (8) would refuse the ramp's offers as one abusive client (limit.pending); the relay-wide one stays.
+    MAX_PENDING_PER_IP: process.env.MAX_PENDING_PER_IP ?? '1000',
+    MAX_PENDING: process.env.MAX_PENDING ?? '1000',
     LOG_LEVEL: process.env.BENCH_RELAY_LOG_LEVEL ?? 'warn',
   };
   // Whatever the caller's shell holds, the bench's relay writes to its own throwaway local emulator.

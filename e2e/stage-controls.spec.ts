@@ -101,6 +101,7 @@ test('cue, mute, pause, persona, phone caption, undoable End, History — axe-cl
     .poll(async () => (await caption.locator('blockquote').textContent())?.trim())
     .toBe((await partnerLine.locator('span').last().textContent())?.trim());
   await expect(page.getByRole('meter', { name: 'Microphone level' })).toBeInViewport();
+  await expectNoAxeViolations(page, 'stage, partner caption (phone)');
   // The partner handed the scene back.
   await expect(cue(page)).toHaveAttribute('data-turn-cue', 'yours', { timeout: 20_000 });
 
@@ -164,6 +165,10 @@ test('Skip intro starts the scene at once and the relay cuts the MC', async ({ p
   await expect(page.getByRole('list', { name: 'Games' })).toBeVisible();
   await expectNoAxeViolations(page, 'lobby, game picker');
   await page.getByRole('button', { name: 'close game' }).tap();
+  // The first visit's mic check, listening.
+  await page.getByRole('button', { name: 'Check my mic' }).tap();
+  await expect(page.locator('[data-mic-check="listening"]')).toBeVisible({ timeout: 30_000 });
+  await expectNoAxeViolations(page, 'lobby, mic check');
   await page.getByRole('button', { name: 'Start scene' }).tap();
   await expect.poll(async () => await mcSpeaking(page), { timeout: 40_000 }).toBe(true);
   await expect(cue(page)).toHaveAttribute('data-turn-cue', 'wait');
