@@ -21,6 +21,10 @@ locals {
     # The budget's Pub/Sub push to /api/ops/budget closes the stage over budget (infra/slo.tf, kill switch).
     BUDGET_PUSH_AUDIENCE        = local.budget_push_audience
     BUDGET_PUSH_SERVICE_ACCOUNT = google_service_account.budget_push.email
+    # Per-day limits in Firestore (relay/limits/daily-limits.ts).
+    SCENES_PER_DAY        = tostring(var.scenes_per_day)
+    AUDIO_MINUTES_PER_DAY = tostring(var.audio_minutes_per_day)
+    DAILY_BUDGET_USD      = tostring(var.daily_budget_usd > 0 ? var.daily_budget_usd : var.monthly_budget_usd / 30)
   })
 }
 

@@ -60,3 +60,16 @@ resource "google_firestore_field" "turns_expire_at" {
   ttl_config {}
   index_config {}
 }
+
+# Daily usage (relay/limits/daily-limits.ts): usage_days/{day}/players/{uid}, its slots/{n}, and spend/{shard}
+# expire 35 days after their day, each collection group with its own TTL policy.
+resource "google_firestore_field" "usage_expire_at" {
+  for_each = toset(["players", "slots", "spend"])
+
+  database   = google_firestore_database.main.name
+  collection = each.key
+  field      = "expireAt"
+
+  ttl_config {}
+  index_config {}
+}

@@ -281,3 +281,21 @@ variable "turn_instances" {
   type        = number
   default     = 2
 }
+
+variable "scenes_per_day" {
+  description = "SCENES_PER_DAY: new scenes a signed-in player may start per UTC day (0 = no limit)."
+  type        = number
+  default     = 10
+}
+
+variable "audio_minutes_per_day" {
+  description = "AUDIO_MINUTES_PER_DAY: minutes a player may speak per UTC day (0 = no limit)."
+  type        = number
+  default     = 60
+}
+
+variable "daily_budget_usd" {
+  description = "DAILY_BUDGET_USD: new scenes are refused once today's estimated spend passes it. 0 = the monthly budget / 30."
+  type        = number
+  default     = 0
+}

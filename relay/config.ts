@@ -4,6 +4,7 @@ import { AppError } from '../shared/errors.js';
 import { authProblems } from './auth/auth-mode.js';
 import type { BudgetPushConfig } from './http/budget-route.js';
 import { limitsFromEnv, type RelayLimits } from './limits/config.js';
+import { type DailyLimitSettings, dailyLimitsFromEnv } from './limits/daily-limits.js';
 import { DEFAULT_STAGE_SWITCH_POLL_MS } from './limits/stage-switch.js';
 import type { ConfiguredModel } from './live/model-check.js';
 import { DEFAULT_LIVE_MODEL, LIVE_MODEL, TEXT_MODEL, TTS_MODEL } from './live/models.js';
@@ -68,6 +69,8 @@ export interface RelayConfig {
    * closes the stage over budget. Unset = no such route (the switch still closes by hand).
    */
   budgetPush: BudgetPushConfig | undefined;
+  /** SCENES_PER_DAY, AUDIO_MINUTES_PER_DAY, DAILY_BUDGET_USD: per UTC day, in Firestore (relay/limits/daily-limits.ts). */
+  dailyLimits: DailyLimitSettings;
 }
 
 export { DEFAULT_LIVE_MODEL } from './live/models.js';
@@ -177,6 +180,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     limits: limitsFromEnv(env),
     stageSwitchPollMs: int(env, 'STAGE_SWITCH_POLL_MS', DEFAULT_STAGE_SWITCH_POLL_MS),
     budgetPush: parseBudgetPush(env),
+    dailyLimits: dailyLimitsFromEnv(env),
   };
 }
 

@@ -52,7 +52,11 @@ async function main(): Promise<void> {
   }
   const relay = await startRelay(config, {
     logger,
-    observer: bothObservers(store.recorder, createTurnLogObserver(logger, config.geminiLiveModel)),
+    observer: bothObservers(
+      bothObservers(store.recorder, createTurnLogObserver(logger, config.geminiLiveModel)),
+      store.dailyLimits.usageObserver(config.geminiLiveModel),
+    ),
+    admitNewScene: (userId) => store.dailyLimits.admit(userId),
     authenticator: store.authenticator,
     routes: (router) => store.routes(router),
     readinessReasons: () => store.readinessReasons(),

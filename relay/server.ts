@@ -27,7 +27,7 @@ import { RelayMetrics } from './metrics/relay-metrics.js';
 import { installNdcLogger } from './rtc/ndc-logger.js';
 import type { RelayPeer } from './rtc/peer.js';
 import type { SessionObserver } from './session/observer.js';
-import { SessionManager } from './session/session-manager.js';
+import { SessionManager, type SessionManagerOptions } from './session/session-manager.js';
 import type { TakeoverStore } from './session/takeover.js';
 import type { TurnBudget } from './stage/phases.js';
 import { textModelFromEnv } from './stage/text-model.js';
@@ -59,6 +59,8 @@ export interface StartRelayOptions {
   takeoverStore?: TakeoverStore;
   /** The kill switch: closed, new scenes are refused (live ones finish); the budget push flips it. */
   stageSwitch?: StageSwitch;
+  /** The per-day limits: admits and counts each new scene (relay/limits/daily-limits.ts). */
+  admitNewScene?: SessionManagerOptions['admitNewScene'];
 }
 
 export interface RunningRelay {
@@ -118,6 +120,7 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
     takeoverStore: options.takeoverStore,
     limits: config.limits,
     stageOpen: () => options.stageSwitch?.isOpen ?? true,
+    admitNewScene: options.admitNewScene,
   });
   const { limits } = config;
   const pending = new PendingBudget(limits.maxPending, limits.maxPendingPerIp);

@@ -51,6 +51,8 @@ export interface SessionManagerOptions {
   limits?: RelayLimits;
   /** False while the kill switch is closed (relay/limits/stage-switch.ts): new scenes refused, resumes go on. */
   stageOpen?: () => boolean;
+  /** The per-day limits (relay/limits/daily-limits.ts): admits and counts a new scene, or says which limit refuses. */
+  admitNewScene?: (userId: string | undefined) => Promise<{ code: ErrorCode; message: string } | null>;
 }
 
 type Hello = Extract<ClientMessage, { type: 'hello' }>;
@@ -165,6 +167,23 @@ export class SessionManager {
             connection.sendControl({ type: 'error', code: problem.code, message: problem.message, fatal: false });
             connection.close(problem.code);
           } else fatal(problem.code, problem.message);
+        });
+        return;
+      }
+      const admit = this.options.admitNewScene;
+      if (!hello.sessionId && admit) {
+        // This instance's own limits first (no Firestore read for a scene it would refuse anyway), then the day's.
+        const refused = this.refuseNewScene(connection);
+        if (refused) {
+          fatal(refused.code, refused.message);
+          return;
+        }
+        done = true;
+        clearTimeout(timer);
+        void admit(connection.userId).then((refusal) => {
+          const problem = refusal ?? this.create(connection, hello);
+          if (problem) fatal(problem.code, problem.message);
+          else finish();
         });
         return;
       }
@@ -301,7 +320,8 @@ export class SessionManager {
     this.clocks.delete(session.id);
   }
 
-  private create(connection: GuardedConnection, hello: Hello): { code: ErrorCode; message: string } | null {
+  /** Why this instance would refuse a new scene now (draining, full, the kill switch, scenes at once), or null. */
+  private refuseNewScene(connection: GuardedConnection): { code: ErrorCode; message: string } | null {
     if (this.draining) return { code: 'relay.draining', message: 'this relay is shutting down; reconnect to continue' };
     if (this.options.stageOpen?.() === false) {
       return { code: 'stage.closed', message: 'the stage is closed for now; scenes already playing go on' };
@@ -316,6 +336,12 @@ export class SessionManager {
         message: `you already have ${this.limits.maxScenesPerIdentity} scenes running; end one to start another`,
       };
     }
+    return null;
+  }
+
+  private create(connection: GuardedConnection, hello: Hello): { code: ErrorCode; message: string } | null {
+    const refused = this.refuseNewScene(connection);
+    if (refused) return refused;
     const stage = new StageScene({
       gameId: hello.game,
       // Used only when it comes from the game's own lists (never free text in the prompt); else drawn.

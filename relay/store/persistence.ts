@@ -10,6 +10,7 @@ import { createAuthenticator } from '../auth/auth-mode.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { RelayConfig } from '../config.js';
 import type { Router } from '../http/router.js';
+import { DailyLimits } from '../limits/daily-limits.js';
 import { StageSwitch } from '../limits/stage-switch.js';
 import type { Logger } from '../log.js';
 import { type EmulatorProcess, spawnFirestoreEmulator } from './emulator-process.js';
@@ -27,6 +28,8 @@ export interface Persistence {
   authenticator: Authenticator;
   /** The kill switch every instance reads (Firestore `ops/stage`), already read once. */
   stageSwitch: StageSwitch;
+  /** Scenes and speaking minutes per player per day, and the fleet's daily spend (Firestore `usage_days`). */
+  dailyLimits: DailyLimits;
   /** The secret signing identity cookies (RELAY_SECRET, or the local one kept with the data); resume tokens use it too. */
   secret: string | undefined;
   /** Where sessions go, for the startup log. */
@@ -110,6 +113,7 @@ export async function startPersistence(
   const secret = identitySecret(env, mode, log);
   const stageSwitch = new StageSwitch(db, { pollMs: config.stageSwitchPollMs, logger: log });
   await stageSwitch.start();
+  const dailyLimits = new DailyLimits(db, config.dailyLimits, { logger: log });
   const authenticator = createAuthenticator(env, secret);
   const target =
     mode.kind === 'production'
@@ -128,6 +132,7 @@ export async function startPersistence(
     recorder,
     authenticator,
     stageSwitch,
+    dailyLimits,
     secret,
     target,
     routes(router) {
