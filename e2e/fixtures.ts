@@ -58,9 +58,11 @@ export async function probe(page: Page): Promise<ImprovProbe> {
 export async function startScene(page: Page, options: { navigate?: boolean } = {}): Promise<void> {
   if (options.navigate !== false) await page.goto('/');
   await page.getByRole('button', { name: 'Start scene' }).click();
+  // Loading the VAD can hold the page's main thread for seconds (e2e/outbox.spec.ts startScene): bounded at 60 s.
   await expect(page.getByRole('status', { name: 'Connection' }).locator('[data-state]')).toHaveAttribute(
     'data-state',
     'connected',
+    { timeout: 60_000 },
   );
 }
 

@@ -56,7 +56,9 @@ async function main(): Promise<void> {
       bothObservers(store.recorder, createTurnLogObserver(logger, config.geminiLiveModel)),
       store.dailyLimits.usageObserver(config.geminiLiveModel),
     ),
-    admitNewScene: (userId) => store.dailyLimits.admit(userId),
+    ...(store.dailyLimits.active
+      ? { admitNewScene: (userId: string | undefined) => store.dailyLimits.admit(userId) }
+      : {}),
     authenticator: store.authenticator,
     routes: (router) => store.routes(router),
     readinessReasons: () => store.readinessReasons(),

@@ -17,6 +17,9 @@ export type AbuseListener = (code: ErrorCode, message: string) => void;
 /** Utterance ids whose frame counts are kept (the newest); a client cycling ids cannot grow the map. */
 const TRACKED_UTTERANCES = 8;
 
+/** Messages hold() keeps while a new scene is admitted (~4 s of audio and control at real time). */
+const HELD_MAX = 400;
+
 export class GuardedConnection implements ClientConnection {
   private readonly uplink: TokenBucket;
   private readonly control: TokenBucket;
@@ -26,6 +29,10 @@ export class GuardedConnection implements ClientConnection {
   private abused = false;
   /** Last audio frame or non-ping control message (ms, performance.now()). */
   lastActivityMs: number;
+
+  private held: Array<{ control: string | Uint8Array } | { audio: Uint8Array }> | null = null;
+  private controlHandler: ((raw: string | Uint8Array) => void) | undefined;
+  private audioHandler: ((frame: Uint8Array) => void) | undefined;
 
   constructor(
     private readonly inner: ClientConnection,
@@ -85,8 +92,34 @@ export class GuardedConnection implements ClientConnection {
     return this.inner.sendAudio(frame);
   }
 
-  onControl(listener: (raw: string | Uint8Array) => void): void {
+  /**
+   * Queues what the client sends from now until release(): a new scene's admission reads Firestore, and a client
+   * sends its first line right after hello (over a WebSocket, in the same read as the hello). At most HELD_MAX
+   * messages (the admission is bounded at 4 s, ~200 audio frames); past that they are dropped.
+   */
+  hold(): void {
+    const held: Array<{ control: string | Uint8Array } | { audio: Uint8Array }> = [];
+    this.held = held;
     this.inner.onControl((raw) => {
+      if (held.length < HELD_MAX) held.push({ control: raw });
+    });
+    this.inner.onAudio((frame) => {
+      if (held.length < HELD_MAX) held.push({ audio: frame });
+    });
+  }
+
+  /** Hands what hold() queued, in order, to the listeners registered since (the scene's), through the limits. */
+  release(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const item of held) {
+      if ('control' in item) this.controlHandler?.(item.control);
+      else this.audioHandler?.(item.audio);
+    }
+  }
+
+  onControl(listener: (raw: string | Uint8Array) => void): void {
+    this.controlHandler = (raw) => {
       if (this.abused) return;
       const nowMs = this.now();
       if (!this.control.take(nowMs)) {
@@ -96,12 +129,13 @@ export class GuardedConnection implements ClientConnection {
       // Heartbeats keep a connection alive, not a scene: an idle scene is one where only pings arrive.
       if (typeof raw !== 'string' || !raw.includes('"ping"')) this.lastActivityMs = nowMs;
       listener(raw);
-    });
+    };
+    this.inner.onControl(this.controlHandler);
   }
 
   onAudio(listener: (frame: Uint8Array) => void): void {
     let warnedUtterance = -1;
-    this.inner.onAudio((frame) => {
+    this.audioHandler = (frame) => {
       if (this.abused) return;
       const nowMs = this.now();
       if (!this.uplink.take(nowMs)) {
@@ -134,7 +168,8 @@ export class GuardedConnection implements ClientConnection {
         }
       }
       listener(frame);
-    });
+    };
+    this.inner.onAudio(this.audioHandler);
   }
 
   onClose(listener: (reason: string) => void): void {

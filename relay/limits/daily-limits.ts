@@ -83,6 +83,12 @@ export class DailyLimits {
     private readonly options: { logger?: Logger; now?: () => Date } = {},
   ) {}
 
+  /** False when every limit is off: nothing to read or count per scene. */
+  get active(): boolean {
+    const { scenesPerDay, audioMinutesPerDay, dailyBudgetUsd } = this.settings;
+    return scenesPerDay > 0 || audioMinutesPerDay > 0 || dailyBudgetUsd > 0;
+  }
+
   private now(): Date {
     return this.options.now?.() ?? new Date();
   }

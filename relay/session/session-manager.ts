@@ -180,10 +180,13 @@ export class SessionManager {
         }
         done = true;
         clearTimeout(timer);
+        // What the client sends meanwhile (its first line, often) waits for the scene instead of being dropped.
+        connection.hold();
         void admit(connection.userId).then((refusal) => {
           const problem = refusal ?? this.create(connection, hello);
           if (problem) fatal(problem.code, problem.message);
           else finish();
+          connection.release();
         });
         return;
       }
