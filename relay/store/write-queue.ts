@@ -27,7 +27,8 @@ export interface QueuedWrite {
 
 export interface WriteQueueOptions<W extends QueuedWrite> {
   /** Commits the writes atomically; rejects with a gRPC-coded error on failure. Must be idempotent. */
-  commit(writes: readonly W[]): Promise<void>;
+  /** `startedAtMs` (the queue's clock): the moment per-key pacing counts this commit from. */
+  commit(writes: readonly W[], startedAtMs: number): Promise<void>;
   flushIntervalMs?: number;
   maxBatchWrites?: number;
   maxBacklog?: number;
@@ -252,7 +253,10 @@ export class WriteQueue<W extends QueuedWrite> {
       if (this.minKeyIntervalMs > 0) this.lastCommitAtByKey.set(entry.write.key, startedAtMs);
     }
     try {
-      await this.options.commit(batch.map((entry) => entry.write));
+      await this.options.commit(
+        batch.map((entry) => entry.write),
+        startedAtMs,
+      );
       this.retryAttempt = 0;
       this.stats.commits += 1;
       this.remove(batch, 'committed');
