@@ -19,7 +19,11 @@ function headingFor(state: HistoryState<SessionDetailJson>): string {
 }
 
 export function SceneDetailPage({ sessionId }: { sessionId: string }) {
-  const { state, retry } = useHistory((signal) => fetchSessionDetail(sessionId, fetch, signal), 'scene', sessionId);
+  // A scene that just ended is stored a moment later (each scene's writes are paced to one a second): while it
+  // reads as in progress, read it again, so the page does not keep saying "In progress" after the bow.
+  const { state, retry } = useHistory((signal) => fetchSessionDetail(sessionId, fetch, signal), 'scene', sessionId, {
+    changing: (scene) => scene.status === 'active',
+  });
   return (
     <article className="mx-auto flex w-full max-w-3xl flex-col gap-5">
       <Link

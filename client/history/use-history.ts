@@ -8,13 +8,36 @@ export type HistoryState<T> =
   | { status: 'ready'; data: T }
   | { status: 'error'; error: HistoryError };
 
+/** A page may keep reading a resource that is still changing (a scene that just ended is written a moment later). */
+export interface RefreshWhile<T> {
+  /** True while the data may still change: read again after `everyMs`. */
+  changing: (data: T) => boolean;
+  everyMs?: number;
+  /** At most this many extra reads (a scene really in progress elsewhere is not polled forever). */
+  maxReads?: number;
+}
+
 export function useHistory<T>(
   load: (signal: AbortSignal) => Promise<T>,
   subject: HistorySubject,
   key: string,
+  refresh?: RefreshWhile<T>,
 ): { state: HistoryState<T>; retry: () => void } {
   const [state, setState] = useState<HistoryState<T>>({ status: 'loading', retrying: null });
   const [attempt, setAttempt] = useState(0);
+  const [reads, setReads] = useState(0);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-armed by the data just read, not by a new `refresh` object
+  useEffect(() => {
+    if (!refresh || state.status !== 'ready' || !refresh.changing(state.data)) return;
+    if (reads >= (refresh.maxReads ?? 60)) return;
+    // A quiet re-read: the page keeps showing what it has until the new answer replaces it.
+    const timer = setTimeout(() => {
+      setReads((count) => count + 1);
+      setAttempt((count) => count + 1);
+    }, refresh.everyMs ?? 2_000);
+    return () => clearTimeout(timer);
+  }, [state]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: reload when the resource (key) or the attempt changes, not when the caller re-creates `load`
   useEffect(() => {
