@@ -18,7 +18,8 @@ import type {
   TurnEndedEvent,
   UsageEvent,
 } from '../session/observer.js';
-import { estimateCostUsd, priceFor } from '../store/pricing.js';
+import { addUsage, estimateCostUsd, noUsage, priceFor } from '../store/pricing.js';
+import type { UsageTotals } from '../store/session-store.js';
 
 export const USAGE_COLLECTION = 'usage_days';
 export const SPEND_SHARDS = 8;
@@ -217,7 +218,7 @@ export class DailyLimits {
       {
         ownerId: string | undefined;
         audioMs: number;
-        tokens: { inputAudioTokens: number; outputAudioTokens: number; textTokens: number };
+        tokens: UsageTotals;
       }
     >();
     const sceneOf = (sessionId: string) => {
@@ -227,7 +228,7 @@ export class DailyLimits {
         scene = {
           ownerId: undefined,
           audioMs: 0,
-          tokens: { inputAudioTokens: 0, outputAudioTokens: 0, textTokens: 0 },
+          tokens: noUsage(),
         };
         scenes.set(sessionId, scene);
       }
@@ -251,10 +252,8 @@ export class DailyLimits {
         sceneOf(event.sessionId).audioMs += Math.max(0, event.endedAt.getTime() - event.startedAt.getTime());
       },
       onUsage: (event: UsageEvent) => {
-        const { tokens } = sceneOf(event.sessionId);
-        tokens.inputAudioTokens += event.usage.inputAudioTokens;
-        tokens.outputAudioTokens += event.usage.outputAudioTokens;
-        tokens.textTokens += event.usage.inputTextTokens + event.usage.outputTextTokens;
+        const scene = sceneOf(event.sessionId);
+        scene.tokens = addUsage(scene.tokens, event.usage);
       },
       onSessionEnded: (event: SessionEndedEvent) => flush(event.sessionId),
       onSessionHandedOff: (sessionId: string) => flush(sessionId),

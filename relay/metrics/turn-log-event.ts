@@ -4,7 +4,7 @@
 
 import type { Logger } from '../log.js';
 import type { SessionObserver } from '../session/observer.js';
-import { estimateCostUsd, priceFor } from '../store/pricing.js';
+import { addUsage, estimateCostUsd, noUsage, priceFor } from '../store/pricing.js';
 import type { UsageTotals } from '../store/session-store.js';
 
 export const TURN_EVENT = 'turn completed';
@@ -21,8 +21,6 @@ interface SceneTally {
   partnerTurns: number;
 }
 
-const zero = (): UsageTotals => ({ inputAudioTokens: 0, outputAudioTokens: 0, textTokens: 0 });
-
 /** An observer that logs the events; `model` prices the tokens (relay/store/pricing.ts). */
 export function createTurnLogObserver(logger: Logger, model: string, nowMs = () => performance.now()): SessionObserver {
   const price = priceFor(model);
@@ -33,8 +31,8 @@ export function createTurnLogObserver(logger: Logger, model: string, nowMs = () 
       scene = {
         startedAtMs: nowMs(),
         reconnects: 0,
-        pending: zero(),
-        total: zero(),
+        pending: noUsage(),
+        total: noUsage(),
         voiceToVoiceMs: new Map(),
         partnerTurns: 0,
       };
@@ -52,11 +50,8 @@ export function createTurnLogObserver(logger: Logger, model: string, nowMs = () 
     },
     onUsage: ({ sessionId, usage }) => {
       const scene = tally(sessionId);
-      for (const totals of [scene.pending, scene.total]) {
-        totals.inputAudioTokens += usage.inputAudioTokens;
-        totals.outputAudioTokens += usage.outputAudioTokens;
-        totals.textTokens += usage.inputTextTokens + usage.outputTextTokens;
-      }
+      scene.pending = addUsage(scene.pending, usage);
+      scene.total = addUsage(scene.total, usage);
     },
     onPlaybackStarted: ({ sessionId, turnId, latencyMs }) => {
       if (latencyMs !== undefined) tally(sessionId).voiceToVoiceMs.set(turnId, latencyMs);
@@ -66,7 +61,7 @@ export function createTurnLogObserver(logger: Logger, model: string, nowMs = () 
       const scene = tally(event.sessionId);
       scene.partnerTurns++;
       const usage = scene.pending;
-      scene.pending = zero();
+      scene.pending = noUsage();
       logger.info(TURN_EVENT, {
         sessionId: event.sessionId,
         turnId: event.turnId,

@@ -7,6 +7,7 @@ import {
   type PriceRow,
   priceAt,
 } from '../live/models.js';
+import type { UpstreamUsage } from '../live/upstream.js';
 import type { UsageTotals } from './session-store.js';
 
 export type { ModelPriceUsdPerMillionTokens } from '../live/models.js';
@@ -34,4 +35,15 @@ export function estimateCostUsd(usage: UsageTotals, price: ModelPriceUsdPerMilli
     1_000_000;
   // Micro-dollar precision: enough for per-session cost, and stable across retries.
   return Math.round(usd * 1_000_000) / 1_000_000;
+}
+
+export const noUsage = (): UsageTotals => ({ inputAudioTokens: 0, outputAudioTokens: 0, textTokens: 0 });
+
+/** Running totals plus one report of Live's usage (text in and out, thinking included, are one text figure). */
+export function addUsage(totals: UsageTotals, usage: UpstreamUsage): UsageTotals {
+  return {
+    inputAudioTokens: totals.inputAudioTokens + usage.inputAudioTokens,
+    outputAudioTokens: totals.outputAudioTokens + usage.outputAudioTokens,
+    textTokens: totals.textTokens + usage.inputTextTokens + usage.outputTextTokens,
+  };
 }

@@ -14,6 +14,7 @@ import type {
   TurnStartedEvent,
   UsageEvent,
 } from '../session/observer.js';
+import { addUsage, noUsage } from './pricing.js';
 import type { SessionStatus, SessionStore, TurnRecord, UsageTotals } from './session-store.js';
 
 /** The reason relay/session/session.ts gives when the player ends the scene; anything else is abandoned. */
@@ -53,7 +54,7 @@ function newRecordedSession(): RecordedSession {
   return {
     nextSeq: 0,
     reservedSeqs: new Map(),
-    usage: { inputAudioTokens: 0, outputAudioTokens: 0, textTokens: 0 },
+    usage: noUsage(),
     voiceToVoiceMs: new Map(),
     reconnects: 0,
     openPartnerTurnId: null,
@@ -203,11 +204,7 @@ export class SessionRecorder implements SessionObserver {
   onUsage(event: UsageEvent): void {
     const session = this.session(event.sessionId);
     // Live reports each turn's billed tokens; the stored figure is the running total.
-    session.usage = {
-      inputAudioTokens: session.usage.inputAudioTokens + event.usage.inputAudioTokens,
-      outputAudioTokens: session.usage.outputAudioTokens + event.usage.outputAudioTokens,
-      textTokens: session.usage.textTokens + event.usage.inputTextTokens + event.usage.outputTextTokens,
-    };
+    session.usage = addUsage(session.usage, event.usage);
     this.store.updateSession(event.sessionId, { usage: { ...session.usage } });
     this.attributeTokens(event.sessionId, session, event.usage.totalTokens);
   }
