@@ -1,7 +1,7 @@
 // Relay configuration, read once from the environment. `loadConfig` is pure so tests can build one from a literal.
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../shared/errors.js';
-import { authProblems } from './auth/auth-mode.js';
+import { authProblems, googleIssuerOverridesFromEnv } from './auth/auth-mode.js';
 import type { BudgetPushConfig } from './http/budget-route.js';
 import { limitsFromEnv, type RelayLimits } from './limits/config.js';
 import { type DailyLimitSettings, dailyLimitsFromEnv } from './limits/daily-limits.js';
@@ -195,11 +195,7 @@ function parseBudgetPush(env: Env): BudgetPushConfig | undefined {
     );
   }
   // The same test-only overrides as Google sign-in (a local issuer); production leaves them unset.
-  const issuers = env.GOOGLE_ISSUERS?.split(',')
-    .map((issuer) => issuer.trim())
-    .filter(Boolean);
-  const certsUrl = nonEmpty(env.GOOGLE_CERTS_URL);
-  return { audience, serviceAccount, ...(certsUrl ? { certsUrl } : {}), ...(issuers?.length ? { issuers } : {}) };
+  return { audience, serviceAccount, ...googleIssuerOverridesFromEnv(env) };
 }
 
 /** Which upstream a session gets: real Gemini with a key, else the emulator. */

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { allowListFromEnv } from '../limits/allow-list.js';
 import { AnonymousCookieAuthenticator, type Authenticator } from './authenticator.js';
-import { GoogleAuthenticator } from './google-authenticator.js';
+import { GoogleAuthenticator, type GoogleIssuerOverrides } from './google-authenticator.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -19,16 +19,21 @@ export function createAuthenticator(env: Env, secret: string | undefined): Authe
   if (authModeFromEnv(env) === 'anonymous') return new AnonymousCookieAuthenticator({ secret });
   const clientId = env.GOOGLE_CLIENT_ID?.trim();
   if (!clientId) throw new Error('AUTH_MODE=google needs GOOGLE_CLIENT_ID (the OAuth client id of the web app)');
-  const issuers = env.GOOGLE_ISSUERS?.split(',')
-    .map((issuer) => issuer.trim())
-    .filter(Boolean);
   return new GoogleAuthenticator({
     clientId,
     secret: secret ?? randomBytes(32).toString('hex'),
     allowList: allowListFromEnv(env),
-    certsUrl: env.GOOGLE_CERTS_URL?.trim() || undefined,
-    ...(issuers?.length ? { issuers } : {}),
+    ...googleIssuerOverridesFromEnv(env),
   });
+}
+
+/** GOOGLE_CERTS_URL / GOOGLE_ISSUERS: a local issuer for tests (sign-in and budget pushes); unset in production. */
+export function googleIssuerOverridesFromEnv(env: Env): GoogleIssuerOverrides {
+  const issuers = env.GOOGLE_ISSUERS?.split(',')
+    .map((issuer) => issuer.trim())
+    .filter(Boolean);
+  const certsUrl = env.GOOGLE_CERTS_URL?.trim();
+  return { ...(certsUrl ? { certsUrl } : {}), ...(issuers?.length ? { issuers } : {}) };
 }
 
 /** What keeps a production relay from starting: anyone could run up the bill without sign-in. */

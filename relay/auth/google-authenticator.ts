@@ -18,12 +18,8 @@ export const HOST_SESSION_COOKIE_NAME = `__Host-${SESSION_COOKIE_NAME}`;
 export const SESSION_COOKIE_MAX_AGE_S = 7 * 86_400;
 export const GOOGLE_ID_PREFIX = 'google_';
 
-export interface GoogleAuthOptions {
-  clientId: string;
-  /** Signs the session cookie (RELAY_SECRET). */
-  secret: string;
-  previousSecrets?: readonly string[];
-  allowList: AllowList;
+/** Who signs the ID tokens verified here: Google by default; tests name a local issuer on loopback. */
+export interface GoogleIssuerOverrides {
   /**
    * Where the issuer's PEM keys are (Google's by default). Tests point it at a local issuer on loopback, so the
    * same verification code runs offline.
@@ -31,6 +27,23 @@ export interface GoogleAuthOptions {
   certsUrl?: string;
   /** Accepted `iss` values (Google's two by default). */
   issuers?: string[];
+}
+
+/** The google-auth-library client that verifies ID tokens (sign-in, and the budget's Pub/Sub pushes). */
+export function googleIdTokenClient(overrides: GoogleIssuerOverrides, clientId?: string): OAuth2Client {
+  return new OAuth2Client({
+    ...(clientId ? { clientId } : {}),
+    ...(overrides.certsUrl ? { endpoints: { oauth2FederatedSignonPemCertsUrl: overrides.certsUrl } } : {}),
+    ...(overrides.issuers ? { issuers: overrides.issuers } : {}),
+  });
+}
+
+export interface GoogleAuthOptions extends GoogleIssuerOverrides {
+  clientId: string;
+  /** Signs the session cookie (RELAY_SECRET). */
+  secret: string;
+  previousSecrets?: readonly string[];
+  allowList: AllowList;
   trustProxy?: boolean;
 }
 
@@ -47,11 +60,7 @@ export class GoogleAuthenticator implements Authenticator {
   private readonly keys: SigningKeys;
 
   constructor(readonly options: GoogleAuthOptions) {
-    this.client = new OAuth2Client({
-      clientId: options.clientId,
-      ...(options.certsUrl ? { endpoints: { oauth2FederatedSignonPemCertsUrl: options.certsUrl } } : {}),
-      ...(options.issuers ? { issuers: options.issuers } : {}),
-    });
+    this.client = googleIdTokenClient(options, options.clientId);
     this.keys = new SigningKeys('cookie', options.secret, options.previousSecrets ?? previousSecretsFromEnv());
   }
 

@@ -4,9 +4,9 @@
 // Pub/Sub signs each push with an OIDC token for the push service account; anything else is refused, so nobody
 // on the internet can close (or open) the stage.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { OAuth2Client } from 'google-auth-library';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
+import { type GoogleIssuerOverrides, googleIdTokenClient } from '../auth/google-authenticator.js';
 import type { StageSwitch } from '../limits/stage-switch.js';
 import type { Logger } from '../log.js';
 import { readJsonBody, sendAppError, sendError } from './respond.js';
@@ -14,14 +14,11 @@ import { readJsonBody, sendAppError, sendError } from './respond.js';
 export const BUDGET_PUSH_PATH = '/api/ops/budget';
 const MAX_BODY_BYTES = 16 * 1024;
 
-export interface BudgetPushConfig {
+export interface BudgetPushConfig extends GoogleIssuerOverrides {
   /** The push subscription's OIDC audience (BUDGET_PUSH_AUDIENCE). */
   audience: string;
   /** The service account Pub/Sub signs pushes as (BUDGET_PUSH_SERVICE_ACCOUNT); no other may flip the stage. */
   serviceAccount: string;
-  /** Tests only: a local issuer's keys and issuer (production: Google's). */
-  certsUrl?: string;
-  issuers?: string[];
 }
 
 /** Cloud Billing's budget notification (the Pub/Sub message's data, base64 JSON). */
@@ -44,10 +41,7 @@ export function budgetVerdict(notification: BudgetNotification): 'over' | 'under
 
 export function createBudgetPushHandler(options: { config: BudgetPushConfig; stage: StageSwitch; logger: Logger }) {
   const { config, stage, logger } = options;
-  const client = new OAuth2Client({
-    ...(config.certsUrl ? { endpoints: { oauth2FederatedSignonPemCertsUrl: config.certsUrl } } : {}),
-    ...(config.issuers ? { issuers: config.issuers } : {}),
-  });
+  const client = googleIdTokenClient(config);
 
   async function verify(request: IncomingMessage): Promise<void> {
     const header = request.headers.authorization ?? '';
