@@ -53,6 +53,17 @@ export const DEFAULT_LIMITS: RelayLimits = {
   metricsToken: undefined,
 };
 
+/** A number >= 0 where 0 turns the limit off (the per-day limits, relay/limits/daily-limits.ts). */
+export function nonNegativeNumber(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) {
+    throw new AppError('internal', `${name}=${raw} must be a number >= 0 (0 = no limit)`);
+  }
+  return value;
+}
+
 function positiveInt(env: Env, name: string, fallback: number): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;

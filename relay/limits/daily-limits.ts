@@ -10,6 +10,7 @@
 // document; scenes end across the whole fleet). Both expire with the day's `expireAt` (a TTL policy in infra).
 import { FieldValue, type Firestore } from '@google-cloud/firestore';
 import type { ErrorCode } from '../../shared/errors.js';
+import { authModeFromEnv } from '../auth/auth-mode.js';
 import type { Logger } from '../log.js';
 import type {
   SessionEndedEvent,
@@ -20,6 +21,7 @@ import type {
 } from '../session/observer.js';
 import { addUsage, estimateCostUsd, noUsage, priceFor } from '../store/pricing.js';
 import type { UsageTotals } from '../store/session-store.js';
+import { nonNegativeNumber } from './config.js';
 
 export const USAGE_COLLECTION = 'usage_days';
 export const SPEND_SHARDS = 8;
@@ -44,20 +46,14 @@ export const DEFAULT_DAILY_LIMITS: DailyLimitSettings = { scenesPerDay: 10, audi
 type Env = Record<string, string | undefined>;
 
 export function dailyLimitsFromEnv(env: Env): DailyLimitSettings {
-  const number = (name: string, fallback: number): number => {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`${name}=${raw} must be a number >= 0 (0 = no limit)`);
-    return value;
-  };
   // Per-player limits mean something for signed-in players; an anonymous identity is a cookie a browser can drop,
   // and offline (designers, tests) a day's scenes should not run out. Set explicitly, they apply in any mode.
-  const signedIn = env.AUTH_MODE?.trim().toLowerCase() === 'google';
+  const signedIn = authModeFromEnv(env) === 'google';
+  const d = DEFAULT_DAILY_LIMITS;
   return {
-    scenesPerDay: number('SCENES_PER_DAY', signedIn ? DEFAULT_DAILY_LIMITS.scenesPerDay : 0),
-    audioMinutesPerDay: number('AUDIO_MINUTES_PER_DAY', signedIn ? DEFAULT_DAILY_LIMITS.audioMinutesPerDay : 0),
-    dailyBudgetUsd: number('DAILY_BUDGET_USD', DEFAULT_DAILY_LIMITS.dailyBudgetUsd),
+    scenesPerDay: nonNegativeNumber(env, 'SCENES_PER_DAY', signedIn ? d.scenesPerDay : 0),
+    audioMinutesPerDay: nonNegativeNumber(env, 'AUDIO_MINUTES_PER_DAY', signedIn ? d.audioMinutesPerDay : 0),
+    dailyBudgetUsd: nonNegativeNumber(env, 'DAILY_BUDGET_USD', d.dailyBudgetUsd),
   };
 }
 
