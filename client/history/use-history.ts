@@ -25,15 +25,17 @@ export function useHistory<T>(
 ): { state: HistoryState<T>; retry: () => void } {
   const [state, setState] = useState<HistoryState<T>>({ status: 'loading', retrying: null });
   const [attempt, setAttempt] = useState(0);
-  const [reads, setReads] = useState(0);
+  // Extra reads of this resource (`key`): another scene's page starts again from none.
+  const [reads, setReads] = useState({ key, count: 0 });
+  const readsOfKey = reads.key === key ? reads.count : 0;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-armed by the data just read, not by a new `refresh` object
   useEffect(() => {
     if (!refresh || state.status !== 'ready' || !refresh.changing(state.data)) return;
-    if (reads >= (refresh.maxReads ?? 60)) return;
+    if (readsOfKey >= (refresh.maxReads ?? 60)) return;
     // A quiet re-read: the page keeps showing what it has until the new answer replaces it.
     const timer = setTimeout(() => {
-      setReads((count) => count + 1);
+      setReads({ key, count: readsOfKey + 1 });
       setAttempt((count) => count + 1);
     }, refresh.everyMs ?? 2_000);
     return () => clearTimeout(timer);
