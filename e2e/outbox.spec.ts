@@ -13,7 +13,7 @@ import { type EmulatorProcess, spawnFirestoreEmulator } from '../relay/store/emu
 import { type RelayProcess, startRelayProcess } from '../relay/test/relay-process.js';
 import type { SessionDetailJson } from '../shared/api.js';
 import { expectNoAxeViolations } from './a11y.js';
-import { micFrom, probe } from './fixtures.js';
+import { micFrom, probe, startScene as startSceneHere } from './fixtures.js';
 
 test.use(micFrom('conversation.wav'));
 
@@ -77,10 +77,7 @@ async function replyHeard(page: Page, utteranceId: number): Promise<boolean> {
 
 async function startScene(page: Page): Promise<string> {
   await page.goto(`${relay!.url}/`);
-  await page.getByRole('button', { name: 'Start scene' }).click();
-  // Loading the VAD (onnxruntime's wasm) has held this page's main thread for 7–18 s at a time here, even on a quiet
-  // machine (a CI run's trace): the page cannot even be asked its state meanwhile. Connected is bounded like the mic.
-  await expect.poll(() => connectionState(page), { timeout: 60_000 }).toBe('connected');
+  await startSceneHere(page, { navigate: false });
   // The mic runs (the fixture WAV starts playing when it opens): the VAD's wasm is slow on a loaded machine.
   const phase = () =>
     page.evaluate(() => (window as unknown as { __improv: { scenePhase: string } }).__improv.scenePhase);
