@@ -54,17 +54,28 @@ export async function probe(page: Page): Promise<ImprovProbe> {
   return page.evaluate(() => (window as unknown as { __improv: ImprovProbe }).__improv);
 }
 
+/**
+ * What the page's connection indicator says, or, when it shows none (no scene, or a scene that failed), why:
+ * the alert the page shows, so a failed start names its cause.
+ */
+export function connectionOrAlert(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const state = document.querySelector('[role="status"][aria-label="Connection"] [data-state]');
+    if (state) return state.getAttribute('data-state') ?? '';
+    const alerts = [...document.querySelectorAll('[role="alert"]')].map((a) => a.textContent?.trim()).filter(Boolean);
+    return alerts.length > 0
+      ? `no connection; the page says: ${alerts.join(' | ')}`
+      : `no connection (${location.pathname})`;
+  });
+}
+
 /** Clicks Start scene (on a freshly loaded lobby unless `navigate: false`) and waits until the scene is connected. */
 export async function startScene(page: Page, options: { navigate?: boolean } = {}): Promise<void> {
   if (options.navigate !== false) await page.goto('/');
   await page.getByRole('button', { name: 'Start scene' }).click();
   // Loading the VAD (onnxruntime's wasm) has held the page's main thread for 7–18 s at a time, even on a quiet
   // machine (a CI run's trace): the page cannot even be asked its state meanwhile. Connected is bounded at 60 s.
-  await expect(page.getByRole('status', { name: 'Connection' }).locator('[data-state]')).toHaveAttribute(
-    'data-state',
-    'connected',
-    { timeout: 60_000 },
-  );
+  await expect.poll(() => connectionOrAlert(page), { timeout: 60_000, intervals: [100, 250, 500] }).toBe('connected');
 }
 
 export function transcriptEntries(page: Page, speaker: 'player' | 'partner') {
