@@ -34,6 +34,9 @@ export interface CostResult {
   costSavingRatio: number;
 }
 
+/** scene.end → session.ended: the voiced outro (~10 s) and the coach, with room for a loaded machine. */
+export const SESSION_ENDED_WAIT_MS = 40_000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const ratioSaved = (gated: number, continuous: number) =>
   continuous > 0 ? Math.round((1 - gated / continuous) * 1000) / 1000 : 0;
@@ -130,9 +133,10 @@ async function playScene(
       // Wait for the reply before the next utterance so no turn is a barge-in (same turns in both modes).
       repliesEnded.add((await waitForReplyEnd(client, repliesEnded, replyTimeoutMs)).turnId);
     }
-    // Ending the scene makes the relay write the session's end with its final usage totals.
+    // Ending the scene makes the relay write the session's end with its final usage totals. session.ended follows
+    // the MC's voiced outro and the coach (the browser waits up to 25 s for them: DEFAULT_ENDING_WAIT_MS).
     client.send({ type: 'scene.end' });
-    await client.waitForMessage((m) => m.type === 'session.ended', 10_000);
+    await client.waitForMessage((m) => m.type === 'session.ended', SESSION_ENDED_WAIT_MS);
     // One player turn and one partner turn per utterance.
     const stored = await waitForStoredScene(relayUrl, sessionId, cookie, segments.length * 2, 20_000);
     return costModeResult(segments.length, audioSentMs, stored);
