@@ -129,6 +129,7 @@ export async function startRelayProcess(
   emulatorUrl: string,
   log: (line: string) => void,
   timeoutMs = 40_000,
+  extraEnv: Record<string, string> = {},
 ): Promise<StartedRelay> {
   const port = await freePort();
   const firestoreDataDir = mkdtempSync(join(tmpdir(), 'iol-bench-firestore-'));
@@ -147,6 +148,7 @@ export async function startRelayProcess(
     MAX_PENDING_PER_IP: process.env.MAX_PENDING_PER_IP ?? '1000',
     MAX_PENDING: process.env.MAX_PENDING ?? '1000',
     LOG_LEVEL: process.env.BENCH_RELAY_LOG_LEVEL ?? 'warn',
+    ...extraEnv,
   };
   // Whatever the caller's shell holds, the bench's relay writes to its own throwaway local emulator.
   delete env.GOOGLE_CLOUD_PROJECT;

@@ -1,12 +1,16 @@
-// `npm run bench [-- --sessions N --seconds S --warmup S --ramp-per-second R --warm-sessions W --cost | --no-cost]`
+// `npm run bench [-- --sessions N --seconds S --warmup S --ramp-per-second R --warm-sessions W --cost | --no-cost]
+//   [--long-minutes M --rotate-at T1,T2,…]`
 // `npm run bench -- --target https://… --sessions N --seconds S`: WebSocket players against a deployment (target.ts).
 // Starts the Live emulator and the product relay (relay/main.ts, which starts its own local Firestore emulator in a
 // fresh temp folder: persistence on, as offline `npm start`) as child processes on 127.0.0.1, drives N synthetic
 // WebRTC players, and measures the relay: added latency, CPU per session-second, RSS per session, uplink bitrate. Then (unless
-// --no-cost) the cost phase: one scene VAD-gated vs streamed continuously. Progress goes to stderr; the LAST
-// stdout line is one JSON object with the figures.
+// --no-cost) the cost phase: one scene VAD-gated vs streamed continuously, and a long scene (--long-minutes, 10;
+// 0 = none) played at once on one relay per context-economy setting (--rotate-at: LIVE_ROTATE_AFTER_AUDIO_TOKENS
+// values, 0 = never; default "0,<the relay's default>"). Progress goes to stderr; the LAST stdout line is one JSON
+// object with the figures.
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { DEFAULT_ROTATE_AFTER_AUDIO_TOKENS } from '../relay/config.js';
 import type { LatencySummary } from '../relay/metrics/histogram.js';
 import type { MetricsSnapshot } from '../relay/metrics/relay-metrics.js';
 import { loadCostScene, loadUtteranceClips } from './audio.js';
@@ -21,6 +25,7 @@ import {
 } from './children.js';
 import { measureCost } from './cost.js';
 import { JournalWriteCounter } from './firestore-writes.js';
+import { type LongSceneResult, monthlyUsd, playLongScene } from './long-scene.js';
 import { emptyStats, runSession, type SessionStats } from './session-load.js';
 import { runTarget } from './target.js';
 
@@ -47,6 +52,8 @@ function parseOptions() {
       target: { type: 'string' },
       cost: { type: 'boolean' },
       'no-cost': { type: 'boolean' },
+      'long-minutes': { type: 'string' },
+      'rotate-at': { type: 'string' },
     },
   });
   return {
@@ -64,6 +71,12 @@ function parseOptions() {
     target: values.target,
     costOnly: values.cost ?? false,
     skipCost: values['no-cost'] ?? false,
+    longMinutes: values['long-minutes'] === '0' ? 0 : positive('--long-minutes', values['long-minutes'], 10),
+    rotateAt: (values['rotate-at'] ?? `0,${DEFAULT_ROTATE_AFTER_AUDIO_TOKENS}`).split(',').map((raw) => {
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < 0) throw new Error(`--rotate-at takes integers >= 0, got "${raw}"`);
+      return value;
+    }),
   };
 }
 
@@ -294,7 +307,13 @@ async function main(): Promise<void> {
   );
   // Hard bound on the whole run, whatever hangs.
   // (+ 480 s: the three patient /metrics reads of a saturated relay may take up to 160 s each.)
-  const budgetS = options.warmupS + options.windowS + options.sessions / options.rampPerSecond + 300 + 480;
+  const budgetS =
+    options.warmupS +
+    options.windowS +
+    options.sessions / options.rampPerSecond +
+    300 +
+    480 +
+    (options.skipCost ? 0 : options.longMinutes * 60 + 120);
   setTimeout(() => void fail(new Error(`the bench did not finish within ${budgetS} s`)), budgetS * 1000).unref();
 
   if (options.target) {
@@ -330,10 +349,44 @@ async function main(): Promise<void> {
       cost,
     });
   }
+  if (!options.skipCost && options.longMinutes > 0) Object.assign(result, await longScenePhase(emulator.url, options));
   await killChildren();
   result.uncaughtErrors = uncaughtErrors;
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);
+}
+
+/** The long scene, once per context-economy setting, all at once (one relay each, the same emulator). */
+async function longScenePhase(
+  emulatorUrl: string,
+  options: ReturnType<typeof parseOptions>,
+): Promise<{ longScene: LongSceneResult[] }> {
+  const scene = loadCostScene('conversation.wav');
+  log(
+    `long-scene phase: ${options.longMinutes} min, rotate at ${options.rotateAt.join(', ')} audio tokens ` +
+      `(0 = never), ${options.rotateAt.length} relays at once`,
+  );
+  const results = await Promise.all(
+    options.rotateAt.map(async (threshold) => {
+      const relay = await startRelayProcess(emulatorUrl, log, 40_000, {
+        LIVE_ROTATE_AFTER_AUDIO_TOKENS: String(threshold),
+        // Long enough a scene: the default budget ends it after 15 player turns.
+        SCENE_MAX_PLAYER_TURNS: '200',
+      });
+      return playLongScene(relay.url, scene, options.longMinutes, threshold, log);
+    }),
+  );
+  for (const r of results) {
+    log(
+      `long scene, rotate at ${r.rotateAfterAudioTokens || 'never'}: ${r.minutes} min, ${r.exchanges} exchanges, ` +
+        `input audio ${r.inputAudioTokens}, output audio ${r.outputAudioTokens}, text ${r.textTokens} tokens → ` +
+        `$${r.estimatedCostUsd} ($${r.usdPer10Minutes} per 10 min, $${r.usdPerPlayerHour} per player-hour; ` +
+        `50 players around the clock $${monthlyUsd(r.usdPerPlayerHour, 50)}/month, 1,000 ` +
+        `$${monthlyUsd(r.usdPerPlayerHour, 1_000)}/month); reply starts p50 ${r.replyStartP50Ms} ms, p95 ` +
+        `${r.replyStartP95Ms} ms after the line; by minute ${r.costByMinuteUsd.join(', ')}`,
+    );
+  }
+  return { longScene: results };
 }
 
 let failing = false;

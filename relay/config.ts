@@ -12,6 +12,9 @@ import { DEFAULT_TURN_TTL_S, type TurnSettings } from './rtc/turn-credentials.js
 import { ttsModelFromEnv } from './stage/mc-voice.js';
 import { textModelFromEnv } from './stage/text-model.js';
 
+/** 15 s of audio in Live's context (32 tokens a second): chosen from the bench's long scene (docs/cost.md). */
+export const DEFAULT_ROTATE_AFTER_AUDIO_TOKENS = 480;
+
 export interface IceServerConfig {
   urls: string | string[];
   username?: string;
@@ -43,6 +46,13 @@ export interface RelayConfig {
   resumeTokenTtlMs: number;
   /** How long a session whose browser dropped keeps its upstream, waiting for a resume. */
   sessionGraceMs: number;
+  /**
+   * LIVE_ROTATE_AFTER_AUDIO_TOKENS: context economy. Once Live's context holds this much audio, the session swaps
+   * to a fresh Live session told the scene as text, between turns; 0 = never (docs/cost.md).
+   */
+  liveRotateAfterAudioTokens: number;
+  /** SCENE_MAX_PLAYER_TURNS (3–200): a scene's length in player turns; unset = the stage's default (15). */
+  sceneMaxPlayerTurns: number | undefined;
   /** A peer that has not said hello by then is closed. */
   helloTimeoutMs: number;
   /** Time SIGTERM gives sessions to wind down before the process exits. */
@@ -86,6 +96,15 @@ function int(env: Env, name: string, fallback: number, min = 0): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) {
     throw new AppError('internal', `${name}=${raw} must be an integer >= ${min}`);
+  }
+  return value;
+}
+
+/** A scene needs room for its closing turns (2) and the stage caps it at 200 (relay/stage/phases.ts). */
+function sceneMaxPlayerTurns(env: Env): number | undefined {
+  const value = optionalInt(env, 'SCENE_MAX_PLAYER_TURNS');
+  if (value !== undefined && (value < 3 || value > 200)) {
+    throw new AppError('internal', `SCENE_MAX_PLAYER_TURNS=${value} must be between 3 and 200`);
   }
   return value;
 }
@@ -167,6 +186,8 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     relaySecret: nonEmpty(env.RELAY_SECRET) ?? randomBytes(32).toString('hex'),
     resumeTokenTtlMs: int(env, 'RESUME_TOKEN_TTL_MS', 60 * 60 * 1000, 1),
     sessionGraceMs: int(env, 'SESSION_GRACE_MS', 30_000),
+    liveRotateAfterAudioTokens: int(env, 'LIVE_ROTATE_AFTER_AUDIO_TOKENS', DEFAULT_ROTATE_AFTER_AUDIO_TOKENS),
+    sceneMaxPlayerTurns: sceneMaxPlayerTurns(env),
     helloTimeoutMs: int(env, 'HELLO_TIMEOUT_MS', 5_000, 1),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 5_000),
     audioHighWatermarkBytes: int(env, 'AUDIO_HIGH_WATERMARK_BYTES', 32 * 1024, 1),

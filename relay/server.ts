@@ -31,6 +31,7 @@ import { SessionManager, type SessionManagerOptions } from './session/session-ma
 import type { TakeoverStore } from './session/takeover.js';
 import type { TurnBudget } from './stage/phases.js';
 import { textModelFromEnv } from './stage/text-model.js';
+import { estimateCostUsd, priceFor } from './store/pricing.js';
 
 export interface StartRelayOptions {
   logger?: Logger;
@@ -101,7 +102,9 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
     upstreamKind: kind,
     upstreamFactory,
     upstreamOptionsFor: options.upstreamOptionsFor,
-    turnBudget: options.stage?.turnBudget,
+    turnBudget:
+      options.stage?.turnBudget ??
+      (config.sceneMaxPlayerTurns ? { maxPlayerTurns: config.sceneMaxPlayerTurns } : undefined),
     stageServices: {
       ai: textAi,
       textModel: options.stage?.textModel ?? textModelFromEnv(),
@@ -113,6 +116,8 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
     relaySecret: config.relaySecret,
     resumeTokenTtlMs: config.resumeTokenTtlMs,
     sessionGraceMs: config.sessionGraceMs,
+    rotateAfterAudioTokens: config.liveRotateAfterAudioTokens,
+    costOf: (usage) => estimateCostUsd(usage, priceFor(config.geminiLiveModel)),
     helloTimeoutMs: config.helloTimeoutMs,
     metrics,
     logger,

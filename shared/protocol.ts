@@ -110,6 +110,8 @@ export const RelayMessage = z.discriminatedUnion('type', [
   }),
   /** The coach's review after the scene, or an honest fallback saying why there is none. */
   z.object({ type: z.literal('coach.report'), report: CoachFeedback }),
+  /** What the scene has cost so far at the Live model's list price (Live's usage reports), after each turn. */
+  z.object({ type: z.literal('scene.cost'), usd: z.number().min(0).max(1_000) }),
   z.object({ type: z.literal('session.ended'), reason: z.string().max(256) }),
   z.object({
     type: z.literal('error'),

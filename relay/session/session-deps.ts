@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
 import type { TranscriptLine } from '../stage/coach.js';
 import type { StageScene } from '../stage/stage-scene.js';
+import type { UsageTotals } from '../store/session-store.js';
 import type { SessionObserver, SessionTakenOverEvent } from './observer.js';
 import type { Session } from './session.js';
 import type { StageServices } from './session-stage.js';
@@ -16,6 +17,13 @@ export interface SessionDeps {
   upstreamKind: 'gemini' | 'emulator';
   upstreamFactory: UpstreamFactory;
   upstreamOptions: UpstreamOptions;
+  /**
+   * Context economy: rotate to a fresh upstream told the scene as text once Live's context holds this many audio
+   * tokens (LIVE_ROTATE_AFTER_AUDIO_TOKENS); 0 or unset = never.
+   */
+  rotateAfterAudioTokens?: number;
+  /** The list price of usage at the configured Live model (relay/store/pricing.ts): the stage's running cost. */
+  costOf?: (usage: UsageTotals) => number;
   issueResumeToken: (sessionId: string) => string;
   metrics: RelayMetrics;
   logger: Logger;

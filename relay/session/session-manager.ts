@@ -14,6 +14,7 @@ import type { Logger } from '../log.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
 import type { TurnBudget } from '../stage/phases.js';
 import { StageScene } from '../stage/stage-scene.js';
+import type { UsageTotals } from '../store/session-store.js';
 import type { ClientConnection } from './connection.js';
 import { ErrorLimiter } from './error-limiter.js';
 import type { SessionObserver } from './observer.js';
@@ -38,6 +39,10 @@ export interface SessionManagerOptions {
   relaySecret: string;
   resumeTokenTtlMs: number;
   sessionGraceMs: number;
+  /** Context economy (SessionDeps.rotateAfterAudioTokens); 0 or unset = never. */
+  rotateAfterAudioTokens?: number;
+  /** The stage's running cost (SessionDeps.costOf); unset = none sent. */
+  costOf?: (usage: UsageTotals) => number;
   helloTimeoutMs: number;
   metrics: RelayMetrics;
   logger: Logger;
@@ -259,6 +264,8 @@ export class SessionManager {
       logger: this.options.logger,
       observer: this.options.observer,
       graceMs: this.options.sessionGraceMs,
+      rotateAfterAudioTokens: this.options.rotateAfterAudioTokens,
+      costOf: this.options.costOf,
       onClosed: (closed) => this.onSessionClosed(closed),
       takeover: scene.takeover,
       handOffOnDrain: true,
@@ -368,6 +375,8 @@ export class SessionManager {
       logger: this.options.logger,
       observer: this.options.observer,
       graceMs: this.options.sessionGraceMs,
+      rotateAfterAudioTokens: this.options.rotateAfterAudioTokens,
+      costOf: this.options.costOf,
       onClosed: (closed) => this.onSessionClosed(closed),
       handOffOnDrain: this.options.takeoverStore !== undefined,
     });

@@ -18,6 +18,7 @@ import type { SceneSetupRecord } from '../store/session-store.js';
 import { McVoicer } from './mc-voicer.js';
 import type { PartnerDownlink } from './partner-downlink.js';
 import type { TurnLog } from './turn-log.js';
+import type { FreshStartReason } from './upstream-link.js';
 
 /** The text model the audience and the coach use: the same @google/genai client config as the Live upstream. */
 export interface StageServices {
@@ -33,8 +34,11 @@ export interface StageServices {
 }
 
 export const DEFAULT_COACH_WAIT_MS = 12_000;
-/** Lines replayed to a fresh upstream that could not resume: enough for the partner to stay in the scene. */
-const HISTORY_LINES = 40;
+/**
+ * The scene's text told to a fresh upstream (its handle refused, or a context rotation), newest lines first until
+ * this many characters (~3,000 tokens): a 10-minute scene's whole transcript (~40 exchanges) fits.
+ */
+const HISTORY_MAX_CHARS = 12_000;
 /** streamIds of the MC's transcript entries (speaker 'mc', so they never collide with partner turns). */
 const MC_INTRO_STREAM_ID = 0;
 const MC_OUTRO_STREAM_ID = 1;
@@ -62,6 +66,8 @@ export interface SessionStageDeps {
 export class SessionStage {
   /** The scene's lines for the coach (player, partner, audience), in order. */
   private readonly transcript: TranscriptLine[] = [];
+  /** The last stage direction sent upstream (the phase of the arc), told again to a fresh upstream. */
+  private lastDirection: string | null = null;
   private readonly sentiments: number[] = [];
   private readonly abort = new AbortController();
   /** Audience calls in flight; the end of the scene waits for them (each is bounded by its timeout). */
@@ -171,6 +177,7 @@ export class SessionStage {
     const update = this.deps.scene.playerTurnEnded();
     this.sendState();
     if (update.stageDirectionText) {
+      this.lastDirection = update.stageDirectionText;
       const sent = this.deps.sendUpstream([{ role: 'user', parts: [{ text: update.stageDirectionText }] }]);
       // A resumed upstream keeps the context it had; the next phase change carries the scene on.
       if (!sent) this.deps.logger.warn('stage direction not sent: no upstream right now', { phase: update.phase });
@@ -193,14 +200,23 @@ export class SessionStage {
    * The scene so far as one stage direction, for a fresh upstream that could not resume (its handle was
    * refused): the partner continues the scene instead of starting over. Empty before any line.
    */
-  historyForFreshUpstream(): UpstreamTextTurn[] {
-    const lines = this.transcript
+  historyForFreshUpstream(why: FreshStartReason = 'refused'): UpstreamTextTurn[] {
+    const all = this.transcript
       .filter((line) => line.speaker === 'player' || line.speaker === 'partner')
-      .slice(-HISTORY_LINES)
       .map((line) => `${line.speaker === 'player' ? 'Player' : 'You'}: ${line.text}`);
+    const lines: string[] = [];
+    let chars = 0;
+    for (let index = all.length - 1; index >= 0 && chars + all[index]!.length <= HISTORY_MAX_CHARS; index--) {
+      lines.unshift(all[index]!);
+      chars += all[index]!.length + 1;
+    }
     if (lines.length === 0) return [];
+    const opening = why === 'rotation' ? 'The scene goes on.' : 'The connection was restored mid-scene.';
+    const earlier = lines.length < all.length ? ' (its earliest lines left out)' : '';
+    // The phase's direction (the arc: support, fallible, closing) is part of the context a fresh session lacks.
+    const direction = this.lastDirection ? `${this.lastDirection}\n` : '';
     const text =
-      `${STAGE_DIRECTION_PREFIX} The connection was restored mid-scene. The scene so far (most recent last):\n` +
+      `${direction}${STAGE_DIRECTION_PREFIX} ${opening} The scene so far${earlier}, most recent last:\n` +
       `${lines.join('\n')}\nContinue the same scene from here; do not repeat lines or restart it.`;
     return [{ role: 'user', parts: [{ text }] }];
   }

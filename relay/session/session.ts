@@ -7,6 +7,8 @@ import type { UpstreamUsage } from '../live/upstream.js';
 import type { Logger } from '../log.js';
 import { isSceneLine } from '../stage/phases.js';
 import { StageScene } from '../stage/stage-scene.js';
+import { addUsage, noUsage } from '../store/pricing.js';
+import type { UsageTotals } from '../store/session-store.js';
 import type { ClientConnection } from './connection.js';
 import { ErrorLimiter } from './error-limiter.js';
 import { LineLedger } from './line-ledger.js';
@@ -44,6 +46,10 @@ export class Session {
   private sceneOver = false;
   /** A half-turn was cancelled (connection drop): its reply and input transcript are dropped until Live ends it. */
   private halfTurnPending = false;
+  /** Audio tokens in Live's context after the last reported turn (context economy, `rotateIfDue`). */
+  private contextAudioTokens = 0;
+  /** The scene's usage so far (a taken-over scene's starts from what the store had): the stage's running cost. */
+  private usage: UsageTotals;
   /** The player's lines this scene already has: a line resent after a drop is answered once (line-ledger.ts). */
   private readonly lines: LineLedger;
 
@@ -66,9 +72,10 @@ export class Session {
       isBusy: () => this.downlink.currentTurn?.speaker === 'partner' || this.uplink.utteranceId !== null,
       // A handle the upstream no longer honours (expired, or another Live endpoint): a fresh session told the
       // scene so far, so the partner carries on instead of the scene ending.
-      history: () => this.stage.historyForFreshUpstream(),
+      history: (why) => this.stage.historyForFreshUpstream(why),
     });
     this.lines = new LineLedger(deps.takeover?.lineAck);
+    this.usage = deps.takeover ? { ...deps.takeover.stored.usage } : noUsage();
     this.uplink = new PlayerUplink(() => this.link.current, deps.metrics.uplink, {
       hasLine: (utteranceId) => this.lines.has(utteranceId),
       onCarriedOverDropped: (utteranceId) => this.dropHalfLine(utteranceId),
@@ -337,6 +344,18 @@ export class Session {
     }
   }
 
+  /**
+   * Context economy: once Live's context holds `rotateAfterAudioTokens` of audio, the next quiet moment (a reply
+   * done, nobody speaking, no reply owed) swaps in a fresh upstream told the scene as text (upstream-link.ts); the
+   * old one is still heard for its last turn's transcript tail.
+   */
+  private rotateIfDue(): void {
+    const threshold = this.deps.rotateAfterAudioTokens ?? 0;
+    if (threshold <= 0 || this.state !== 'live' || this.sceneOver || this.contextAudioTokens < threshold) return;
+    // Not now (busy, or already rotating): the next turn's usage report tries again.
+    void this.link.rotate();
+  }
+
   private awaitLastReply(): void {
     this.sceneOver = true;
     this.lastReplyTimer = setTimeout(() => void this.finishScene(SCENE_COMPLETE_REASON), LAST_REPLY_WAIT_MS);
@@ -397,7 +416,16 @@ export class Session {
         this.halfTurnPending = false;
         this.cutPartnerTurn(false);
       },
-      onUsage: (usage: UpstreamUsage) => this.notify((o) => o.onUsage?.({ sessionId: this.id, usage, at: new Date() })),
+      onUsage: (usage: UpstreamUsage) => {
+        // Each turn is billed for the whole context: after it, the context holds its prompt's audio and its reply's.
+        this.contextAudioTokens = usage.inputAudioTokens + usage.outputAudioTokens;
+        this.notify((o) => o.onUsage?.({ sessionId: this.id, usage, at: new Date() }));
+        this.usage = addUsage(this.usage, usage);
+        const costOf = this.deps.costOf;
+        if (costOf) this.send({ type: 'scene.cost', usd: costOf(this.usage) });
+        // Live reports a turn's usage right after its turnComplete: the quiet moment before the player's next line.
+        this.rotateIfDue();
+      },
     };
   }
 
@@ -515,7 +543,7 @@ export class Session {
       duplicateLines: this.lines.duplicateLines,
       downlink: { framesSent: this.downlink.framesSent, framesDropped: this.downlink.framesDropped },
       errorsSuppressed: this.errors.suppressed,
-      upstream: { state: this.link.state, resumes: this.link.resumes },
+      upstream: { state: this.link.state, resumes: this.link.resumes, rotations: this.link.rotations },
     };
   }
 }

@@ -12,6 +12,11 @@ export type UpstreamLinkState = 'connecting' | 'ready' | 'resuming' | 'failed' |
 const GO_AWAY_MARGIN_MS = 500;
 const MAX_RESUME_ATTEMPTS = 3;
 const RESUME_BACKOFF_MS = [0, 250, 1_000] as const;
+/**
+ * A rotated-out upstream stays open this long, heard for what still belongs to its last turn: the transcript's
+ * tail and the usage report, which Live may send after turnComplete (TRANSCRIPT_TAIL_WAIT_MS in turn-log.ts).
+ */
+const RETIRING_UPSTREAM_MS = 1_500;
 
 /** What the session hears; goAway, handles and closes are handled here. */
 export type LinkEvents = Omit<UpstreamEvents, 'onGoAway' | 'onClose' | 'onResumptionHandle'>;
@@ -31,26 +36,40 @@ export interface UpstreamLinkOptions {
   /** True while a turn is in flight; a goAway then waits for the turn to end (or the deadline). */
   isBusy: () => boolean;
   /**
-   * The scene so far, for a fresh upstream when the handle is refused (expired, unknown to this endpoint).
-   * Without it a refused handle ends the session.
+   * The scene so far, for a fresh upstream: when the handle is refused (expired, unknown to this endpoint), or
+   * when the session rotates the upstream to shed its audio context (`rotate`). Without it a refused handle ends
+   * the session.
    */
-  history?: () => UpstreamTextTurn[];
+  history?: (why: FreshStartReason) => UpstreamTextTurn[];
 }
+
+/** Why an upstream starts fresh, told the scene so far as text: its handle was refused, or a context rotation. */
+export type FreshStartReason = 'refused' | 'rotation';
 
 export class UpstreamLink {
   state: UpstreamLinkState = 'connecting';
   resumes = 0;
   /** Upstreams opened without a handle (refused) and given the scene so far instead. */
   freshStarts = 0;
+  /** Fresh upstreams swapped in on purpose between turns (`rotate`), so Live stops re-billing old audio. */
+  rotations = 0;
   private upstream: Upstream | null = null;
   /** What PlayerUplink sends on: the upstream, with its activity reported to the content gate. */
   private facade: Upstream | null = null;
   /** Stage directions go out at turn boundaries only (gemini-3.8-live's rules, client-content-gate.ts). */
   private readonly content = new ClientContentGate(() => (this.state === 'ready' ? this.upstream : null));
   private handle: string | undefined;
+  /** Which opened upstream speaks for the session (each open gets the next number; 0 = none). */
   private generation = 0;
+  private opens = 0;
   private goAwayTimer: NodeJS.Timeout | null = null;
   private resumeWhenIdle = false;
+  /** The generation a rotation is opening (its events wait for the swap), or null. */
+  private rotating: number | null = null;
+  /** The generation a rotation swapped out, still heard for its last turn's tail and usage. */
+  private retiring: number | null = null;
+  private retiringTimer: NodeJS.Timeout | null = null;
+  private closeRetiring: (() => void) | null = null;
 
   constructor(private readonly link: UpstreamLinkOptions) {
     this.handle = link.options.resumptionHandle;
@@ -104,10 +123,77 @@ export class UpstreamLink {
     if (this.resumeWhenIdle) void this.resume('goAway');
   }
 
+  /**
+   * Swaps the upstream for a fresh Live session told the scene so far as text (context economy): every turn bills
+   * the whole context, and audio costs ~10× the tokens of its words. Only between turns; the old upstream carries
+   * the scene until the new one is up, and should the player start a line (or the model a turn) meanwhile, the new
+   * one is closed unused and the old one goes on. Resolves with whether the swap happened (false when not now).
+   */
+  async rotate(): Promise<boolean> {
+    if (this.state !== 'ready' || !this.link.history || this.rotating !== null) return false;
+    if (this.resumeWhenIdle || this.content.awaitingReply || this.link.isBusy()) return false;
+    return this.rotateNow();
+  }
+
+  private async rotateNow(): Promise<boolean> {
+    const generation = this.opens + 1;
+    this.rotating = generation;
+    let next: Upstream | null = null;
+    let handle: string | undefined;
+    try {
+      next = await this.open({ rotation: (newHandle) => (handle = newHandle) });
+      // The history, told now (after the open): nothing said since is missing from it.
+      const history = this.link.history?.('rotation') ?? [];
+      if (history.length > 0) next.sendClientContent(history, false);
+    } catch (error) {
+      if (this.state !== 'closed')
+        this.link.logger.warn('upstream rotation failed; the scene goes on on the old upstream', { error });
+    }
+    const stillQuiet = this.rotating === generation && this.state === 'ready' && !this.link.isBusy();
+    if (this.rotating === generation) this.rotating = null;
+    if (!next) return false;
+    if (!stillQuiet || this.content.awaitingReply) {
+      next.close();
+      return false;
+    }
+    const old = this.upstream;
+    this.retire(this.generation, old);
+    this.generation = generation;
+    this.handle = handle;
+    if (handle) this.link.onHandle?.(handle);
+    this.use(next);
+    this.content.reset();
+    this.rotations++;
+    this.link.logger.info('upstream rotated');
+    return true;
+  }
+
+  private retire(generation: number, upstream: Upstream | null): void {
+    this.endRetiring();
+    this.retiring = generation;
+    this.retiringTimer = setTimeout(() => {
+      this.retiring = null;
+      this.retiringTimer = null;
+      this.closeRetiring = null;
+      upstream?.close();
+    }, RETIRING_UPSTREAM_MS);
+    // Closed early should the link close (or another rotation retire the next one) first.
+    this.closeRetiring = () => upstream?.close();
+  }
+
+  private endRetiring(): void {
+    if (this.retiringTimer) clearTimeout(this.retiringTimer);
+    this.retiringTimer = null;
+    this.retiring = null;
+    this.closeRetiring?.();
+    this.closeRetiring = null;
+  }
+
   close(): void {
     this.state = 'closed';
+    this.endRetiring();
     if (this.goAwayTimer) clearTimeout(this.goAwayTimer);
-    this.generation++;
+    this.generation = 0;
     this.upstream?.close();
     this.upstream = null;
     this.facade = null;
@@ -117,7 +203,7 @@ export class UpstreamLink {
   private async openFresh(): Promise<Upstream> {
     this.handle = undefined;
     const upstream = await this.open();
-    const history = this.link.history?.() ?? [];
+    const history = this.link.history?.('refused') ?? [];
     // A brand-new Live session owes no reply: the history (explicit roles, no turnComplete) waits for the next
     // activity and cuts nothing.
     if (history.length > 0) upstream.sendClientContent(history, false);
@@ -125,9 +211,21 @@ export class UpstreamLink {
     return upstream;
   }
 
-  private open(): Promise<Upstream> {
-    const generation = ++this.generation;
+  /**
+   * Opens an upstream as the next generation; events of earlier ones are ignored from now on. A rotation's
+   * upstream waits for its swap instead: until then its events are ignored (a fresh session owes no reply) but
+   * its resumption handle is kept, and the current generation carries on.
+   */
+  private open(rotation?: { rotation: (handle: string) => void }): Promise<Upstream> {
+    const generation = ++this.opens;
+    if (rotation) this.rotating = generation;
+    else {
+      this.generation = generation;
+      this.rotating = null;
+    }
     const current = () => generation === this.generation && this.state !== 'closed';
+    // A rotated-out upstream's last turn: its transcript tail and its usage (billed) still count.
+    const currentOrRetiring = () => current() || (generation === this.retiring && this.state !== 'closed');
     const { events } = this.link;
     // Events of a replaced upstream are ignored: only the current generation speaks for the session.
     return this.link.factory(
@@ -139,8 +237,8 @@ export class UpstreamLink {
         },
         onInputTranscript: (text) => current() && events.onInputTranscript(text),
         onOutputTranscript: (text) => {
-          if (!current()) return;
-          this.content.replyActivity();
+          if (!currentOrRetiring()) return;
+          if (current()) this.content.replyActivity();
           events.onOutputTranscript(text);
         },
         onTurnComplete: () => {
@@ -150,8 +248,9 @@ export class UpstreamLink {
           this.idle();
         },
         onInterrupted: () => current() && events.onInterrupted(),
-        onUsage: (usage) => current() && events.onUsage(usage),
+        onUsage: (usage) => currentOrRetiring() && events.onUsage(usage),
         onResumptionHandle: (handle) => {
+          if (rotation && this.rotating === generation) rotation.rotation(handle);
           if (!current()) return;
           this.handle = handle;
           this.link.onHandle?.(handle);
@@ -163,7 +262,7 @@ export class UpstreamLink {
           void this.resume(reason);
         },
       },
-      { ...this.link.options, resumptionHandle: this.handle },
+      { ...this.link.options, resumptionHandle: rotation ? undefined : this.handle },
     );
   }
 
