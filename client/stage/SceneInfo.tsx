@@ -1,8 +1,9 @@
-// While a scene runs: which phase it is in, which turn, and the suggestion it plays, as the relay reports it.
+// While a scene runs: which phase it is in, which turn, the suggestion it plays and what it has cost so far, as the
+// relay reports it.
 import { gameOrDefault } from '../../shared/games.js';
 import type { StageSceneInfo } from '../store/stage-store.js';
 import { useAppStore, useStage } from '../ui/app-context.js';
-import { PHASE_LABELS, turnCounterText } from './stage-text.js';
+import { PHASE_LABELS, runningCostText, turnCounterText } from './stage-text.js';
 
 const PHASE_CHIP: Record<StageSceneInfo['phase'], string> = {
   support: 'border-emerald-400/40 bg-emerald-950/40 text-emerald-100',
@@ -11,7 +12,7 @@ const PHASE_CHIP: Record<StageSceneInfo['phase'], string> = {
   ended: 'border-stone-600 bg-stone-900 text-stone-300',
 };
 
-export function SceneInfoView({ scene }: { scene: StageSceneInfo }) {
+export function SceneInfoView({ scene, costUsd = null }: { scene: StageSceneInfo; costUsd?: number | null }) {
   const phase = PHASE_LABELS[scene.phase];
   const { relationship, location, object } = scene.suggestion;
   return (
@@ -24,6 +25,20 @@ export function SceneInfoView({ scene }: { scene: StageSceneInfo }) {
         <span className="text-sm text-stone-300 tabular-nums" data-turn={scene.playerTurns}>
           {turnCounterText(scene.playerTurns, scene.turnBudget)}
         </span>
+        {costUsd !== null ? (
+          <>
+            <span aria-hidden="true" className="text-stone-600">
+              ·
+            </span>
+            <span
+              className="text-xs text-stone-400 tabular-nums"
+              data-cost-usd={costUsd}
+              title="What this scene has cost so far, at the voice model's list price"
+            >
+              {runningCostText(costUsd)}
+            </span>
+          </>
+        ) : null}
       </div>
       <p aria-live="polite" className="flex flex-wrap items-center justify-center gap-2 text-sm">
         <span
@@ -45,7 +60,8 @@ export function SceneInfoView({ scene }: { scene: StageSceneInfo }) {
 /** Shown while a scene runs and the relay has told us its state. */
 export function SceneInfo() {
   const scene = useStage((s) => s.scene);
+  const costUsd = useStage((s) => s.costUsd);
   const phase = useAppStore('scene', (s) => s.phase);
   if (!scene || phase === 'idle') return null;
-  return <SceneInfoView scene={scene} />;
+  return <SceneInfoView scene={scene} costUsd={costUsd} />;
 }

@@ -9,7 +9,7 @@ import { CoachReportBody } from '../history/CoachReportPage.js';
 import { AudienceMeterView } from './AudienceMeter.js';
 import { CoachReportView } from './CoachReportView.js';
 import { SceneInfoView } from './SceneInfo.js';
-import { moodPercent, turnCounterText } from './stage-text.js';
+import { moodPercent, runningCostText, turnCounterText } from './stage-text.js';
 
 const MODEL_REPORT = CoachFeedback.parse({
   source: 'model',
@@ -117,9 +117,18 @@ describe('scene info', () => {
       mcVoice: 'Charon',
     } as const;
     const words = text(html(createElement(SceneInfoView, { scene })));
+    expect(words).not.toContain('so far');
+    expect(text(html(createElement(SceneInfoView, { scene, costUsd: 0.0123 })))).toContain('$0.012 so far');
     expect(words).toContain('Turn 14 of 15');
     expect(words).toContain('Phase: Closing');
     expect(words).toContain('rival beekeepers');
+  });
+
+  it('shows a running cost in tenths of a cent, never a misleading zero', () => {
+    expect(runningCostText(0.00349)).toBe('$0.003 so far');
+    expect(runningCostText(0.0004)).toBe('< $0.001 so far');
+    expect(runningCostText(0)).toBe('$0.000 so far');
+    expect(runningCostText(1.234)).toBe('$1.23 so far');
   });
 
   it('never counts past the budget or below the first turn', () => {

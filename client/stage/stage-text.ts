@@ -35,6 +35,16 @@ export function turnCounterText(playerTurns: number, turnBudget: number): string
   return `Turn ${current} of ${turnBudget}`;
 }
 
+/**
+ * The scene's running cost on the stage: a scene costs cents, so a tenth of a cent is shown ("$0.004 so far"),
+ * and a cost under that reads "< $0.001", never a misleading "$0.000".
+ */
+export function runningCostText(costUsd: number): string {
+  if (!Number.isFinite(costUsd) || costUsd <= 0) return '$0.000 so far';
+  if (costUsd < 0.001) return '< $0.001 so far';
+  return `$${costUsd < 1 ? costUsd.toFixed(3) : costUsd.toFixed(2)} so far`;
+}
+
 /** The room in a word, for people who cannot see the meter. */
 export function moodWord(mood: number): string {
   if (mood > 0.6) return 'roaring';

@@ -61,6 +61,14 @@ describe('stage reducer', () => {
     expect([clampMood(-3), clampMood(2), clampMood(0.25), clampMood(Number.NaN)]).toEqual([-1, 1, 0.25, 0]);
   });
 
+  it("keeps the scene's running cost, and a new scene starts without one", () => {
+    const costed = applyStageMessage(INITIAL_STAGE, wire({ type: 'scene.cost', usd: 0.0042 }));
+    expect(costed.costUsd).toBe(0.0042);
+    expect(applyStageMessage(costed, wire({ type: 'scene.cost', usd: 0.0091 })).costUsd).toBe(0.0091);
+    expect(applyStageMessage(costed, welcome(false)).costUsd).toBeNull();
+    expect(applyStageMessage(costed, welcome(true)).costUsd).toBe(0.0042);
+  });
+
   it('stores the coach report, fallback included', () => {
     const report = { summary: 's', strengths: [], tryNext: ['t'], principles: [], source: 'fallback', message: 'why' };
     const state = applyStageMessage(INITIAL_STAGE, wire({ type: 'coach.report', report }));

@@ -1,5 +1,6 @@
 // The stage around the scene as the relay reports it: game, suggestion, phase and turn count (scene.state),
-// the room's reactions and running mood (audience.reaction), and the coach's report (coach.report).
+// the room's reactions and running mood (audience.reaction), the coach's report (coach.report), and what the scene
+// has cost so far (scene.cost).
 // A pure reducer plus a vanilla store, so the session code and tests use it without React.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RelayMessage } from '../../shared/protocol.js';
@@ -27,6 +28,8 @@ export interface StageState {
   coach: CoachFeedback | null;
   /** Turn ids the MC voices (partner.start speaker 'mc'), so the stage can say who is talking. */
   mcTurnIds: readonly number[];
+  /** What the scene has cost so far at list price, in US dollars; null before Live's first usage report. */
+  costUsd: number | null;
 }
 
 export const MAX_STAGE_REACTIONS = 6;
@@ -40,6 +43,7 @@ export const INITIAL_STAGE: StageState = {
   moodHistory: [],
   coach: null,
   mcTurnIds: [],
+  costUsd: null,
 };
 
 /** Into [-1, 1]; anything not a finite number is a neutral 0 (the wire schema already refuses it). */
@@ -78,6 +82,8 @@ export function applyStageMessage(state: StageState, message: RelayMessage): Sta
     }
     case 'coach.report':
       return { ...state, coach: message.report };
+    case 'scene.cost':
+      return { ...state, costUsd: message.usd };
     default:
       return state;
   }
@@ -93,6 +99,7 @@ const STAGE_MESSAGE_TYPES: ReadonlySet<RelayMessage['type']> = new Set([
   'scene.state',
   'audience.reaction',
   'coach.report',
+  'scene.cost',
 ]);
 
 /**
