@@ -191,6 +191,36 @@ describe('WriteQueue', () => {
       vi.useRealTimers();
     }
   });
+
+  it("counts a key's pause from when its commit ended, so a slow commit then a fast one never land in one second", async () => {
+    vi.useFakeTimers();
+    try {
+      const t0 = Date.now();
+      // When each commit reached the store (its end): the first takes 400 ms, the later ones 10 ms.
+      const landedAtMs: number[] = [];
+      let commits = 0;
+      const queue = new WriteQueue<ItemWrite>({
+        commit: async () => {
+          await new Promise((resolve) => setTimeout(resolve, commits++ === 0 ? 400 : 10));
+          landedAtMs.push(Date.now() - t0);
+        },
+        flushIntervalMs: 1,
+        minKeyIntervalMs: 1_000,
+        clockMs: () => Date.now(),
+      });
+      queue.enqueue(new ItemWrite('a', true, ['a0']));
+      for (let t = 100; t <= 2_500; t += 100) {
+        await vi.advanceTimersByTimeAsync(t - (Date.now() - t0));
+        queue.enqueue(new ItemWrite('a', true, [`a${t}`]));
+      }
+      await vi.advanceTimersByTimeAsync(100);
+      expect(landedAtMs.length).toBeGreaterThanOrEqual(2);
+      for (let i = 1; i < landedAtMs.length; i++)
+        expect(landedAtMs[i]! - landedAtMs[i - 1]!).toBeGreaterThanOrEqual(1_000);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
 
 describe('ExponentialBackoff', () => {

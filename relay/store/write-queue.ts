@@ -259,6 +259,12 @@ export class WriteQueue<W extends QueuedWrite> {
       );
       this.retryAttempt = 0;
       this.stats.commits += 1;
+      // Pacing counts from when Firestore had the write (the commit's end), not from its start: a slow commit
+      // followed by a fast one would otherwise land twice inside one second on the same document.
+      if (this.minKeyIntervalMs > 0) {
+        const committedAtMs = this.now();
+        for (const entry of batch) this.lastCommitAtByKey.set(entry.write.key, committedAtMs);
+      }
       this.remove(batch, 'committed');
     } catch (err) {
       this.stats.lastError = (err instanceof Error ? err.message : String(err)).slice(0, LAST_ERROR_CHARS);
