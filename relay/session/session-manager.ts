@@ -20,6 +20,7 @@ import { ErrorLimiter } from './error-limiter.js';
 import type { SessionObserver } from './observer.js';
 import { ResumeTokens } from './resume-token.js';
 import { Session } from './session.js';
+import type { SessionDeps } from './session-deps.js';
 import type { StageServices } from './session-stage.js';
 import { type LoadedScene, loadSceneForTakeover, type TakeoverResult, type TakeoverStore } from './takeover.js';
 
@@ -246,27 +247,34 @@ export class SessionManager {
     return null;
   }
 
-  private startTakenOver(sessionId: string, scene: LoadedScene): Session {
-    const session = new Session({
-      sessionId,
-      game: scene.stage.game.id,
-      stage: scene.stage,
+  /** What every session of this relay gets, new or taken over. */
+  private sessionBase() {
+    return {
       stageServices: this.options.stageServices,
-      ownerId: scene.stored.ownerId,
       upstreamKind: this.options.upstreamKind,
       upstreamFactory: this.options.upstreamFactory,
-      upstreamOptions: {
-        ...(this.options.upstreamOptionsFor?.(scene.stage.game.id) ?? scene.stage.partnerSetup()),
-        resumptionHandle: scene.resumptionHandle,
-      },
-      issueResumeToken: (id) => this.tokens.issue(id),
+      issueResumeToken: (id: string) => this.tokens.issue(id),
       metrics: this.options.metrics,
       logger: this.options.logger,
       observer: this.options.observer,
       graceMs: this.options.sessionGraceMs,
       rotateAfterAudioTokens: this.options.rotateAfterAudioTokens,
       costOf: this.options.costOf,
-      onClosed: (closed) => this.onSessionClosed(closed),
+      onClosed: (closed: Session) => this.onSessionClosed(closed),
+    } satisfies Partial<SessionDeps>;
+  }
+
+  private startTakenOver(sessionId: string, scene: LoadedScene): Session {
+    const session = new Session({
+      ...this.sessionBase(),
+      sessionId,
+      game: scene.stage.game.id,
+      stage: scene.stage,
+      ownerId: scene.stored.ownerId,
+      upstreamOptions: {
+        ...(this.options.upstreamOptionsFor?.(scene.stage.game.id) ?? scene.stage.partnerSetup()),
+        resumptionHandle: scene.resumptionHandle,
+      },
       takeover: scene.takeover,
       handOffOnDrain: true,
     });
@@ -362,22 +370,12 @@ export class SessionManager {
       budget: this.options.turnBudget,
     });
     const session = new Session({
+      ...this.sessionBase(),
       sessionId: randomUUID(),
       game: gameOrDefault(hello.game).id,
       stage,
-      stageServices: this.options.stageServices,
       ownerId: connection.userId,
-      upstreamKind: this.options.upstreamKind,
-      upstreamFactory: this.options.upstreamFactory,
       upstreamOptions: this.options.upstreamOptionsFor?.(hello.game) ?? stage.partnerSetup(),
-      issueResumeToken: (id) => this.tokens.issue(id),
-      metrics: this.options.metrics,
-      logger: this.options.logger,
-      observer: this.options.observer,
-      graceMs: this.options.sessionGraceMs,
-      rotateAfterAudioTokens: this.options.rotateAfterAudioTokens,
-      costOf: this.options.costOf,
-      onClosed: (closed) => this.onSessionClosed(closed),
       handOffOnDrain: this.options.takeoverStore !== undefined,
     });
     this.sessions.set(session.id, session);
