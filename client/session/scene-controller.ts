@@ -286,6 +286,9 @@ export class SceneController {
     if (!this.#isCurrent(scene)) return;
     this.connection.transition('connected');
     this.#startHeartbeat(scene);
+    // A line the player began before the first welcome (the mic can be up before the connection is: a WebSocket
+    // fallback takes 4 s) waits in the outbox; it goes out now, and every later line after it.
+    scene.lines.resumed(scene.welcomeLineAck);
     await micReady;
     if (!this.#isCurrent(scene) || scene.ending !== null) return;
     dispatchScene(this.#deps.stores, { type: 'running' });

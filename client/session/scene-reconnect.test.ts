@@ -280,6 +280,35 @@ describe('SceneController reconnect', () => {
     await h.controller.end({ now: true });
   });
 
+  it('a line begun before the first welcome goes out once welcomed, and the next line after it', async () => {
+    vi.useFakeTimers();
+    const h = harness();
+    const started = h.controller.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const transport = h.latest();
+    expect(transport.sentTypes()).toEqual(['hello']);
+    // The mic is up and the player speaks while the welcome is still on its way (a slow WebSocket fallback).
+    const mic = h.mics[0]!;
+    mic.events.onUtteranceStart(1);
+    mic.events.onFrame(micFrame(1, 0));
+    mic.events.onFrame(micFrame(1, 1));
+    mic.events.onUtteranceEnd(1, 2);
+    transport.deliver(welcome('token-1', false));
+    await started;
+    await vi.advanceTimersByTimeAsync(100);
+    mic.events.onUtteranceStart(2);
+    mic.events.onFrame(micFrame(2, 2));
+    mic.events.onUtteranceEnd(2, 1);
+    expect(transport.sent.slice(1).filter((m) => m.type !== 'ping')).toEqual([
+      { type: 'utterance.start', utteranceId: 1, resent: true },
+      { type: 'utterance.end', utteranceId: 1, frameCount: 2 },
+      { type: 'utterance.start', utteranceId: 2 },
+      { type: 'utterance.end', utteranceId: 2, frameCount: 1 },
+    ]);
+    expect(transport.sentFrames.map((bytes) => decodeFrame(bytes).seq)).toEqual([0, 1, 2]);
+    await h.controller.end({ now: true });
+  });
+
   it('the resumed welcome acknowledges what the relay already has: those lines are not sent again', async () => {
     vi.useFakeTimers();
     const h = harness();
