@@ -173,20 +173,23 @@ const heardSeconds = (text: string) => Number(/player speech, ([\d.]+) s/.exec(t
 
 /**
  * The stored scene holds every line the page spoke exactly once (none cancelled, none doubled); the line the
- * fault cut (the WAV's 2nd, 4.6 s long) whole and followed by its reply.
+ * fault cut (the WAV's 2nd, 4.6 s long) whole, once, and followed by its reply. A piece the VAD split off a line
+ * with no words of its own and no reply before the next piece is not a line (relay/session/turn-log.ts).
  */
-function expectEveryLineOnce(detail: SessionDetailJson, utterances: number, cutLine: number, cutSeconds: number) {
+function expectEveryLineOnce(detail: SessionDetailJson, utterances: number, cutSeconds: number) {
   const lines = detail.turns.filter((t) => t.speaker === 'player' || t.speaker === 'partner');
   const players = lines.filter((t) => t.speaker === 'player');
-  expect(players).toHaveLength(utterances);
+  expect(players.length).toBeGreaterThanOrEqual(Math.min(utterances, WAV_LINES));
+  expect(players.length).toBeLessThanOrEqual(utterances);
   expect(players.every((t) => !t.interrupted)).toBe(true);
-  const cut = players[cutLine - 1]!;
-  expect(lines[lines.indexOf(cut) + 1]?.speaker).toBe('partner');
   // Whole and once: the model heard as much audio as the page captured for the line (its frames may lose a few on
   // the lossy channel), not a piece of it, nor a piece plus the whole.
   expect(cutSeconds).toBeGreaterThan(4);
-  expect(heardSeconds(cut.text)).toBeGreaterThan(cutSeconds - 0.3);
-  expect(heardSeconds(cut.text)).toBeLessThanOrEqual(cutSeconds + 0.05);
+  const cut = players.filter(
+    (t) => heardSeconds(t.text) > cutSeconds - 0.3 && heardSeconds(t.text) <= cutSeconds + 0.05,
+  );
+  expect(cut, `a stored line of ${cutSeconds} s in ${JSON.stringify(players.map((t) => t.text))}`).toHaveLength(1);
+  expect(lines[lines.indexOf(cut[0]!) + 1]?.speaker).toBe('partner');
 }
 
 test('the relay freezes (SIGSTOP 6 s) while a line is spoken: the line is resent, its reply heard and stored', async ({
@@ -212,7 +215,7 @@ test('the relay freezes (SIGSTOP 6 s) while a line is spoken: the line is resent
   const cutSeconds = await capturedSeconds(page, cutLine);
   await expect(page.getByRole('alert')).toHaveCount(0);
   await endScene(page);
-  expectEveryLineOnce(await storedScene(page, sessionId), utterances, cutLine, cutSeconds);
+  expectEveryLineOnce(await storedScene(page, sessionId), utterances, cutSeconds);
 });
 
 test('the network blips while a line is spoken: the line is resent, its reply heard and stored', async ({
@@ -234,7 +237,7 @@ test('the network blips while a line is spoken: the line is resent, its reply he
   const utterances = await everyLineAnswered(page);
   const cutSeconds = await capturedSeconds(page, cutLine);
   await endScene(page);
-  expectEveryLineOnce(await storedScene(page, sessionId), utterances, cutLine, cutSeconds);
+  expectEveryLineOnce(await storedScene(page, sessionId), utterances, cutSeconds);
 });
 
 test('a line spoken into an outage longer than the bound is named on the stage and marked; a later one lands', async ({
@@ -280,6 +283,8 @@ test('a line spoken into an outage longer than the bound is named on the stage a
   expect(lostLines).toBeGreaterThanOrEqual(1);
   expect(lostLines).toBeLessThanOrEqual(2);
   await expect(lost).toHaveCount(lostLines);
+  // The last reply plays out before End scene, which would otherwise store it cut.
+  await expect.poll(async () => (await probe(page)).partnerSpeaking, { timeout: 20_000 }).toBe(false);
   await endScene(page);
 
   const detail = await storedScene(page, sessionId);

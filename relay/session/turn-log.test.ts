@@ -113,6 +113,31 @@ describe('TurnLog: the scene ending', () => {
     expect(quiet.log.count).toBe(0);
   });
 
+  it('a piece of a line with no words and no reply is no line of its own: the next piece carries on', () => {
+    const { log, ended } = rig();
+    // The VAD split a line at a pause; the second piece began before any reply (or any words) came.
+    log.playerStarted(1);
+    log.playerEnded(1);
+    log.playerStarted(2);
+    log.playerText('and then the cactus sneezed');
+    log.playerEnded(2);
+    log.partnerStarted(downlinkTurn(3, 'partner'));
+    log.partnerText(3, 'Bless it!');
+    log.finalizeAll(false, true);
+    expect(ended.map((e) => [e.speaker, e.turnId, e.text])).toEqual([
+      ['player', 2, 'and then the cactus sneezed'],
+      ['partner', 3, 'Bless it!'],
+    ]);
+    // A piece with words is a line, answered or not.
+    const worded = rig();
+    worded.log.playerStarted(1);
+    worded.log.playerText('Wait');
+    worded.log.playerEnded(1);
+    worded.log.playerStarted(2);
+    worded.log.finalizeAll(false, true);
+    expect(worded.ended.map((e) => [e.turnId, e.text])).toEqual([[1, 'Wait']]);
+  });
+
   it('a late end report of an MC line already stored leaves the next line open (the intro cut, then the outro)', () => {
     const { log, ended } = rig();
     const intro = log.mcStarted('Welcome!');

@@ -86,7 +86,10 @@ export class TurnLog {
 
   playerStarted(utteranceId: number): void {
     // The line a completed reply answered is final; the reply itself may still take its tail until this one ends.
-    if (this.player) this.finalizePlayer();
+    // One with no words that nothing answered (the VAD split a line at a pause, and its second piece began before
+    // a reply did) is no line of its own: Live hears the two pieces as one turn, and any late words of the first
+    // land on the second.
+    if (this.player) this.finalizePlayer(this.player.checkpointed ? 'done' : 'superseded');
     this.player = {
       turnId: utteranceId,
       startedAt: new Date(),
@@ -332,13 +335,13 @@ export class TurnLog {
    * `done`: the line ended and was answered (or the upstream moved on); `cancelled`: cut by a connection drop and
    * cancelled upstream; `cut`: the scene ended while the player spoke; `sceneEnded`: the scene ended after the line.
    */
-  private finalizePlayer(end: 'done' | 'cancelled' | 'cut' | 'sceneEnded' = 'done'): void {
+  private finalizePlayer(end: 'done' | 'cancelled' | 'cut' | 'sceneEnded' | 'superseded' = 'done'): void {
     const turn = this.player;
     if (!turn) return;
     this.player = null;
     const cancelled = end === 'cancelled';
     // No words, nothing stored yet: no line to keep (a provisional record, once written, is finalized as it is).
-    if ((end === 'cut' || end === 'sceneEnded') && !turn.text && !turn.checkpointed) return;
+    if ((end === 'cut' || end === 'sceneEnded' || end === 'superseded') && !turn.text && !turn.checkpointed) return;
     if (turn.text)
       this.send({ type: 'transcript', speaker: 'player', streamId: turn.turnId, text: clip(turn.text), final: true });
     if (turn.text && !cancelled) this.hooks.onLine?.({ speaker: 'player', text: turn.text });
