@@ -55,6 +55,12 @@ export async function startLiveEmulator(options: LiveEmulatorOptions = {}): Prom
   // REST text calls (generateContent, for the audience and coach): see rest.ts.
   // `GET models/{name}` (the relay's startup check, models.ts), then generateContent (rest.ts).
   const http = createServer((request, response) => {
+    // For tests in other processes (e2e): what the relay told Live as client content (stage directions, history).
+    if (request.method === 'GET' && request.url === '/debug/client-contents') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(clientContents));
+      return;
+    }
     if (!handleGetModel(request, response)) handleRest(request, response, log, synthesizer);
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
