@@ -200,8 +200,8 @@ export class SessionStage {
    * The scene so far as one stage direction, for a fresh upstream that could not resume (its handle was
    * refused): the partner continues the scene instead of starting over. Empty before any line.
    */
-  historyForFreshUpstream(why: FreshStartReason = 'refused'): UpstreamTextTurn[] {
-    const all = this.transcript
+  historyForFreshUpstream(why: FreshStartReason = 'refused', open: readonly TranscriptLine[] = []): UpstreamTextTurn[] {
+    const all = [...this.transcript, ...open]
       .filter((line) => line.speaker === 'player' || line.speaker === 'partner')
       .map((line) => `${line.speaker === 'player' ? 'Player' : 'You'}: ${line.text}`);
     const lines: string[] = [];

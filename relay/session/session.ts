@@ -72,7 +72,8 @@ export class Session {
       isBusy: () => this.downlink.currentTurn?.speaker === 'partner' || this.uplink.utteranceId !== null,
       // A handle the upstream no longer honours (expired, or another Live endpoint): a fresh session told the
       // scene so far, so the partner carries on instead of the scene ending.
-      history: (why) => this.stage.historyForFreshUpstream(why),
+      // The last exchange is often not final yet (its transcript tail may still come): told as it stands.
+      history: (why) => this.stage.historyForFreshUpstream(why, this.turns.openLines()),
     });
     this.lines = new LineLedger(deps.takeover?.lineAck);
     this.usage = deps.takeover ? { ...deps.takeover.stored.usage } : noUsage();

@@ -150,6 +150,16 @@ export class TurnLog {
     });
   }
 
+  /**
+   * The player's and the partner's lines not final yet (a reply's transcript waits for its tail), with words, in
+   * the order they were spoken: a fresh upstream's history must hold the last exchange too.
+   */
+  openLines(): Array<{ speaker: 'player' | 'partner'; text: string }> {
+    const player = this.player?.text ? [{ speaker: 'player' as const, text: this.player.text }] : [];
+    const partner = this.partner?.text ? [{ speaker: 'partner' as const, text: this.partner.text }] : [];
+    return this.partner && this.partner.answering === this.player ? [...player, ...partner] : [...partner, ...player];
+  }
+
   partnerStarted(turn: PartnerTurn): void {
     this.settle();
     if (this.partner) this.finalizePartner(false);
