@@ -97,9 +97,15 @@ test('cue, mute, pause, persona, phone caption, undoable End, History — axe-cl
   await expect(caption).toBeVisible({ timeout: 10_000 });
   await expect(caption).toBeInViewport({ ratio: 1 });
   const partnerLine = page.getByRole('log', { name: 'Transcript' }).locator('[data-speaker="partner"]').last();
+  // Both read at the same moment: a reply may still be streaming into the transcript (or a split line's second
+  // reply may have begun) when the first look is taken.
   await expect
-    .poll(async () => (await caption.locator('blockquote').textContent())?.trim())
-    .toBe((await partnerLine.locator('span').last().textContent())?.trim());
+    .poll(async () => {
+      const shown = (await caption.locator('blockquote').textContent())?.trim();
+      const last = (await partnerLine.locator('span').last().textContent())?.trim();
+      return shown === last ? 'the same' : `caption "${shown}", transcript "${last}"`;
+    })
+    .toBe('the same');
   await expect(page.getByRole('meter', { name: 'Microphone level' })).toBeInViewport();
   await expectNoAxeViolations(page, 'stage, partner caption (phone)');
   // The partner handed the scene back.
