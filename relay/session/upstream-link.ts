@@ -66,10 +66,8 @@ export class UpstreamLink {
   private resumeWhenIdle = false;
   /** The generation a rotation is opening (its events wait for the swap), or null. */
   private rotating: number | null = null;
-  /** The generation a rotation swapped out, still heard for its last turn's tail and usage. */
-  private retiring: number | null = null;
-  private retiringTimer: NodeJS.Timeout | null = null;
-  private closeRetiring: (() => void) | null = null;
+  /** The upstream a rotation swapped out, still heard for its last turn's tail and usage until its timer closes it. */
+  private retiring: { generation: number; upstream: Upstream | null; timer: NodeJS.Timeout } | null = null;
 
   constructor(private readonly link: UpstreamLinkOptions) {
     this.handle = link.options.resumptionHandle;
@@ -136,8 +134,8 @@ export class UpstreamLink {
   }
 
   private async rotateNow(): Promise<boolean> {
+    // open() takes the next number and marks it as the rotation's.
     const generation = this.opens + 1;
-    this.rotating = generation;
     let next: Upstream | null = null;
     let handle: string | undefined;
     try {
@@ -170,23 +168,16 @@ export class UpstreamLink {
 
   private retire(generation: number, upstream: Upstream | null): void {
     this.endRetiring();
-    this.retiring = generation;
-    this.retiringTimer = setTimeout(() => {
-      this.retiring = null;
-      this.retiringTimer = null;
-      this.closeRetiring = null;
-      upstream?.close();
-    }, RETIRING_UPSTREAM_MS);
-    // Closed early should the link close (or another rotation retire the next one) first.
-    this.closeRetiring = () => upstream?.close();
+    this.retiring = { generation, upstream, timer: setTimeout(() => this.endRetiring(), RETIRING_UPSTREAM_MS) };
   }
 
+  /** Closes the retiring upstream: its time is up, or the link closes, or another rotation retires the next one. */
   private endRetiring(): void {
-    if (this.retiringTimer) clearTimeout(this.retiringTimer);
-    this.retiringTimer = null;
+    const retiring = this.retiring;
+    if (!retiring) return;
     this.retiring = null;
-    this.closeRetiring?.();
-    this.closeRetiring = null;
+    clearTimeout(retiring.timer);
+    retiring.upstream?.close();
   }
 
   close(): void {
@@ -225,7 +216,7 @@ export class UpstreamLink {
     }
     const current = () => generation === this.generation && this.state !== 'closed';
     // A rotated-out upstream's last turn: its transcript tail and its usage (billed) still count.
-    const currentOrRetiring = () => current() || (generation === this.retiring && this.state !== 'closed');
+    const currentOrRetiring = () => current() || (generation === this.retiring?.generation && this.state !== 'closed');
     const { events } = this.link;
     // Events of a replaced upstream are ignored: only the current generation speaks for the session.
     return this.link.factory(
