@@ -4,43 +4,25 @@
 // the partner's first line (the scene remembers it), and the stage shows what the scene has cost so far.
 
 import { expect, type Page, test } from '@playwright/test';
-import { type EmulatorProcess as LiveProcess, spawnEmulator } from '../relay/live/emulator-process.js';
-import { createLogger } from '../relay/log.js';
-import { type EmulatorProcess, spawnFirestoreEmulator } from '../relay/store/emulator-process.js';
-import { type RelayProcess, startRelayProcess } from '../relay/test/relay-process.js';
 import { micFrom, probe, startScene } from './fixtures.js';
+import { type SideRelay, startSideRelay } from './side-relay.js';
 
 test.use(micFrom('conversation.wav'));
 
-/** Beside the suite's own relay (E2E_PORT) and the other specs' side relays (+11 to +14). */
-const PORT = Number(process.env.E2E_PORT ?? 8787) + 15;
-let firestore: EmulatorProcess | null = null;
-let live: LiveProcess | null = null;
-let relay: RelayProcess | null = null;
+let side: SideRelay | null = null;
 
 test.beforeAll(async () => {
-  [firestore, live] = await Promise.all([
-    spawnFirestoreEmulator({ port: 0 }),
-    spawnEmulator(createLogger('warn', { component: 'e2e-live-emulator' })),
-  ]);
-  relay = await startRelayProcess({
-    PORT: String(PORT),
-    LIVE_EMULATOR_URL: live.url,
-    FIRESTORE_EMULATOR_HOST: firestore.host,
-    STATIC_DIR: 'dist',
-    // A reply's context holds a line (~150 tokens) and the reply (~120): the scene rotates after every reply.
-    LIVE_ROTATE_AFTER_AUDIO_TOKENS: '100',
-  });
+  // A reply's context holds a line (~150 tokens) and the reply (~120): the scene rotates after every reply.
+  side = await startSideRelay(15, { LIVE_ROTATE_AFTER_AUDIO_TOKENS: '100' });
 });
 
 test.afterAll(async () => {
-  relay?.kill();
-  await Promise.allSettled([firestore?.stop('SIGTERM', 2_000), live?.close()]);
+  await side?.stop();
 });
 
 /** The history told to fresh Live sessions by a rotation, in order. */
 async function toldOnRotation(): Promise<string[]> {
-  const reply = await fetch(`${live!.url}/debug/client-contents`);
+  const reply = await fetch(`${side!.live.url}/debug/client-contents`);
   const contents = (await reply.json()) as Array<{ text: string }>;
   return contents.map((content) => content.text).filter((text) => text.includes('The scene goes on.'));
 }
@@ -55,7 +37,7 @@ async function partnerLines(page: Page): Promise<string[]> {
 test('the scene moves to fresh Live sessions told it as text, remembers its first line, and shows its cost', async ({
   page,
 }) => {
-  await page.goto(`${relay!.url}/`);
+  await page.goto(`${side!.relay.url}/`);
   await startScene(page, { navigate: false });
   // Every line of the WAV (three) is answered aloud: a rotation adds no gap a player would hear as silence.
   await expect.poll(async () => (await probe(page)).partnerTurnsHeard, { timeout: 90_000 }).toBeGreaterThanOrEqual(3);

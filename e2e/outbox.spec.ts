@@ -7,34 +7,19 @@
 // the relay process (as Google's services do), so only the relay freezes.
 
 import { expect, type Page, test } from '@playwright/test';
-import { type EmulatorProcess as LiveProcess, spawnEmulator } from '../relay/live/emulator-process.js';
-import { createLogger } from '../relay/log.js';
-import { type EmulatorProcess, spawnFirestoreEmulator } from '../relay/store/emulator-process.js';
-import { type RelayProcess, startRelayProcess } from '../relay/test/relay-process.js';
 import type { SessionDetailJson } from '../shared/api.js';
 import { expectNoAxeViolations } from './a11y.js';
 import { connectionOrAlert, micFrom, probe, startScene as startSceneHere } from './fixtures.js';
+import { type SideRelay, startSideRelay } from './side-relay.js';
 
 test.use(micFrom('conversation.wav'));
 
-/** Beside the suite's own relay (E2E_PORT) and relay-restart's (+11). */
-const PORT = Number(process.env.E2E_PORT ?? 8787) + 12;
-let firestore: EmulatorProcess | null = null;
-let live: LiveProcess | null = null;
-let relay: RelayProcess | null = null;
+let side: SideRelay | null = null;
+let relay: SideRelay['relay'] | null = null;
 
 test.beforeAll(async () => {
-  [firestore, live] = await Promise.all([
-    spawnFirestoreEmulator({ port: 0 }),
-    spawnEmulator(createLogger('warn', { component: 'e2e-live-emulator' })),
-  ]);
-  relay = await startRelayProcess({
-    PORT: String(PORT),
-    LIVE_EMULATOR_URL: live.url,
-    FIRESTORE_EMULATOR_HOST: firestore.host,
-    RELAY_SECRET: 'e2e-outbox',
-    STATIC_DIR: 'dist',
-  });
+  side = await startSideRelay(12, { RELAY_SECRET: 'e2e-outbox' });
+  relay = side.relay;
 });
 
 test.afterEach(async ({ page }, testInfo) => {
@@ -47,8 +32,7 @@ test.afterEach(async ({ page }, testInfo) => {
 });
 
 test.afterAll(async () => {
-  relay?.kill();
-  await Promise.allSettled([firestore?.stop('SIGTERM', 2_000), live?.close()]);
+  await side?.stop();
 });
 
 interface Outage {
