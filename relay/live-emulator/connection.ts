@@ -193,6 +193,13 @@ export class LiveConnection {
         texts.push(part.text);
       }
     }
+    // A fresh session told the scene so far (the relay's history: one "You: …" line per partner line) continues
+    // it, as the model would, rather than opening with the lines it already said.
+    const conversation = this.conversation;
+    if (conversation && conversation.turnCount === 0) {
+      conversation.turnCount = texts.join('\n').match(/^You: /gm)?.length ?? 0;
+      if (conversation.turnCount > 0) this.warmUpcomingLines();
+    }
     // 3.8 Live: turnComplete:true interrupts any reply in progress, unconditionally, and is answered; content
     // without it makes the server wait for more before answering, so a reply owed but not yet begun is held
     // back until the next activity or turnComplete (a direction sent there delays the partner).

@@ -61,6 +61,8 @@ describe('context rotation', () => {
         await expect.poll(() => counters()?.rotations ?? 0, { timeout: 5_000 }).toBeGreaterThan(before);
       }
       expect(counters()?.rotations).toBeGreaterThanOrEqual(3);
+      // Each fresh session continues the scene it was told: no partner line comes again.
+      expect(new Set(replies).size).toBe(replies.length);
       expect(counters()?.resumes).toBe(0);
       // Each rotation is a new Live session (no handle), told the scene so far as text.
       const fresh = emulator.setups.filter((setup) => !setup.resumedFromHandle);
